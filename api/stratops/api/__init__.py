@@ -1,0 +1,1 @@
+"""The read-only HTTP API and the dashboard it serves."""

@@ -1,0 +1,12 @@
+"""Subcommands served by the shared core: manifests, database, market data, backtests."""
+
+from __future__ import annotations
+
+import argparse
+
+from stratops.core.commands import validate
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    for module in (validate,):
+        module.register(subparsers)

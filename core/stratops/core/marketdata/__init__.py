@@ -1,0 +1,1 @@
+"""Market data: providers, validation, the session calendar and the shared cache."""

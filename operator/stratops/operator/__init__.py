@@ -1,0 +1,1 @@
+"""The kopf operator that turns TradingStrategy resources into scheduled runners."""
