@@ -41,7 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run trading strategies side by side: backtest, paper-trade, compare, promote.",
     )
     parser.add_argument("--version", action="version", version=f"stratops {__version__}")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_OneLineParser)
+    subparsers = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_OneLineParser
+    )
     for module in _command_modules():
         module.register(subparsers)
     return parser

@@ -107,12 +107,8 @@ class TradingStrategySpec(_Model):
             "during transient conflicts the previous primary keeps the role."
         ),
     )
-    active: bool = Field(
-        True, description="False suspends the runner; state and history are kept."
-    )
-    mode: Literal["paper"] = Field(
-        "paper", description="Trading mode. Only paper trading exists."
-    )
+    active: bool = Field(True, description="False suspends the runner; state and history are kept.")
+    mode: Literal["paper"] = Field("paper", description="Trading mode. Only paper trading exists.")
     schedule: str = Field(
         "45 9 * * 1-5",
         min_length=1,
@@ -143,7 +139,7 @@ class TradingStrategySpec(_Model):
         ),
     )
     execution: Execution = Field(
-        default_factory=Execution,  # type: ignore[arg-type]
+        default_factory=Execution,
         description="Rebalance rule and cost model.",
     )
     state_retention: Literal["Retain", "Delete"] = Field(

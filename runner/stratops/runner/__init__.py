@@ -1,1 +1,1 @@
-"""The runner: one strategy, one trading day, exactly once; and all strategies side by side locally."""
+"""The runner: one strategy, one trading day, exactly once; all strategies side by side locally."""
