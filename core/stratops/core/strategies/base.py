@@ -1,0 +1,128 @@
+"""What the engine needs from any strategy: symbols, warm-up, parameters, signals.
+
+A strategy is a pure function of market data: `compute_signals` replays the
+bars from `signal_start` and returns one row per session of its signal symbol.
+The backtest, the live runner and the API only talk to this interface.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from pydantic import BaseModel
+
+from stratops.core.marketdata.frames import MarketData
+
+CASH = "CASH"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The signal in force for one session: regime and target weights (incl. CASH)."""
+
+    signal_date: dt.date
+    cell: int
+    trend: str
+    vol: str
+    t_norm: float
+    z: float
+    weights: Mapping[str, float]
+
+
+@dataclass(frozen=True)
+class SignalFrame:
+    """Signals for every session of the signal symbol from signal_start, as column arrays.
+
+    `weights` has one column per entry of `held` plus a last column for cash;
+    rows without a decision (warm-up) are NaN there and carry the strategy's
+    default regime labels. `indicators` holds further per-row columns for export.
+    """
+
+    dates: pd.DatetimeIndex
+    decided: npt.NDArray[np.bool_]
+    cell: npt.NDArray[np.int64]
+    trend: npt.NDArray[np.object_]
+    vol: npt.NDArray[np.object_]
+    t_norm: npt.NDArray[np.float64]
+    z: npt.NDArray[np.float64]
+    held: tuple[str, ...]
+    weights: npt.NDArray[np.float64]
+    indicators: Mapping[str, npt.NDArray[Any]] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.dates)
+
+    def position(self, date: dt.date) -> int | None:
+        """Row of a session date, None if it is not a session here."""
+        ts = pd.Timestamp(date)
+        i = int(self.dates.searchsorted(ts))
+        return i if i < len(self.dates) and self.dates[i] == ts else None
+
+    def decision(self, i: int) -> Decision | None:
+        """Row i as a Decision, None during warm-up."""
+        if not self.decided[i]:
+            return None
+        row = self.weights[i].tolist()
+        weights = dict(zip((*self.held, CASH), row, strict=True))
+        return Decision(
+            signal_date=self.dates[i].date(),
+            cell=int(self.cell[i]),
+            trend=str(self.trend[i]),
+            vol=str(self.vol[i]),
+            t_norm=float(self.t_norm[i]),
+            z=float(self.z[i]),
+            weights=weights,
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """All columns as a DataFrame indexed by date (weights as `w_<SYMBOL>`)."""
+        data: dict[str, Any] = {
+            "decided": self.decided,
+            "cell": self.cell,
+            "trend": self.trend,
+            "vol": self.vol,
+            "t_norm": self.t_norm,
+            "z": self.z,
+        }
+        data.update(self.indicators)
+        for j, name in enumerate((*self.held, CASH)):
+            data[f"w_{name}"] = self.weights[:, j]
+        return pd.DataFrame(data, index=self.dates.rename("date"))
+
+
+class Strategy(Protocol):
+    """A configured strategy instance: validated parameters bound to a registered name."""
+
+    name: str
+    params_model: ClassVar[type[BaseModel]]
+
+    @property
+    def params(self) -> BaseModel: ...
+
+    @property
+    def symbols(self) -> tuple[str, ...]: ...
+
+    @property
+    def held_symbols(self) -> tuple[str, ...]: ...
+
+    @property
+    def required_symbols(self) -> tuple[str, ...]: ...
+
+    @property
+    def warmup_bars(self) -> int: ...
+
+    @property
+    def signal_symbol(self) -> str: ...
+
+    def compute_signals(
+        self,
+        market_data: MarketData,
+        signal_start: dt.date | None = None,
+        through: dt.date | None = None,
+    ) -> SignalFrame: ...
