@@ -66,6 +66,7 @@ class BacktestResult:
     final_state: PortfolioState
     synthetic: bool
     data_snapshot_id: str
+    params_hash: str = ""
     risk_free_rate: float = 0.0
 
     @property
@@ -120,6 +121,7 @@ class BacktestResult:
             "first_decision": _first_decision(self.rows),
             "synthetic": self.synthetic,
             "data_snapshot_id": self.data_snapshot_id,
+            "params_hash": self.params_hash,
             "baseline": {"symbol": "QQQ", **_metrics_json(self.baseline_summary)},
         }
 
