@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from stratops.core.backtest.result import BacktestResult
@@ -166,7 +165,7 @@ def _rows(body: list[str]) -> pd.DataFrame:
     frame["Date"] = pd.to_datetime(frame["Date"].str.strip(), format="%Y-%m-%d")
     for col in NUMERIC:
         if col in frame:
-            frame[col] = pd.to_numeric(frame[col].str.strip().replace("", np.nan))
+            frame[col] = pd.to_numeric(frame[col].str.strip(), errors="coerce")
     if "Regime" in frame:
         digits = frame["Regime"].str.extract(r"(\d+)")[0]
         frame["Regime"] = pd.to_numeric(digits).astype("Int64")

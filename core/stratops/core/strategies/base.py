@@ -99,8 +99,7 @@ class SignalFrame:
 class Strategy(Protocol):
     """A configured strategy instance: validated parameters bound to a registered name."""
 
-    name: str
-    params_model: ClassVar[type[BaseModel]]
+    name: ClassVar[str]
 
     @property
     def params(self) -> BaseModel: ...
