@@ -46,7 +46,9 @@ class ApiEndpoint:
 class KubeClient:
     """JSON in, JSON out; raises ApiError on failures so tests read like kubectl."""
 
-    def __init__(self, endpoint: ApiEndpoint, token: str | None = None, timeout: float = 30.0) -> None:
+    def __init__(
+        self, endpoint: ApiEndpoint, token: str | None = None, timeout: float = 30.0
+    ) -> None:
         self.endpoint = endpoint
         context = ssl.create_default_context(cafile=str(endpoint.ca_file))
         self._http = httpx.Client(
