@@ -51,10 +51,18 @@ class KalmanSettings:
 
 def innovations(closes: FloatArray, volumes: FloatArray, settings: KalmanSettings) -> FloatArray:
     """Signed innovation `e` per bar (NaN on the initialising bar 0, which records none)."""
+    return filter_path(closes, volumes, settings)[0]
+
+
+def filter_path(
+    closes: FloatArray, volumes: FloatArray, settings: KalmanSettings
+) -> tuple[FloatArray, FloatArray]:
+    """(innovation, posterior level) per bar; the level shows what the filter tracks."""
     n = len(closes)
     out = np.full(n, np.nan)
+    level = np.full(n, np.nan)
     if n == 0:
-        return out
+        return out, level
     c = closes.tolist()
     v = volumes.tolist()
     r0, q1, q2 = settings.measurement_noise, settings.process_noise_1, settings.process_noise_2
@@ -62,6 +70,7 @@ def innovations(closes: FloatArray, volumes: FloatArray, settings: KalmanSetting
     lvl, vel = c[0], 0.0
     p00, p01, p10, p11 = 1.0, 0.0, 0.0, 1.0
     v_prev = v[0]
+    level[0] = lvl
     for i in range(1, n):
         # Predict: x = F x, P = F P F^T + Q (entries in numpy matmul order).
         lvl, vel = lvl + vel, vel
@@ -83,7 +92,8 @@ def innovations(closes: FloatArray, volumes: FloatArray, settings: KalmanSetting
         )
         v_prev = vol
         out[i] = e
-    return out
+        level[i] = lvl
+    return out, level
 
 
 def trend_strength(e: FloatArray, settings: KalmanSettings) -> FloatArray:
