@@ -38,7 +38,8 @@ def test_gold_table(cell: int) -> None:
     tqqq, qqq, bond, cash = TABLE[cell]
     got = (w.leveraged, w.core, w.bull_bond, w.cash)
     assert got == pytest.approx((tqqq, qqq, bond, cash), abs=1e-15)
-    assert w.bear_bond == 0.0 and w.inverse == 0.0
+    assert w.bear_bond == 0.0
+    assert w.inverse == 0.0
     assert sum((*w.held(), w.cash)) == pytest.approx(1.0, abs=1e-15)
 
 
@@ -86,5 +87,6 @@ def test_cell_6_hedge_takes_no_bonds_and_is_capped(w_max: float, p: float) -> No
     L = 0.8
     w = target_weights(6, BondTrend.BULL, AllocationSettings(True, w_max, True, 0.4, L))
     assert w.inverse == pytest.approx(p * L / (p * L + 1 - p))
-    assert w.bull_bond == 0.0 and w.bear_bond == 0.0
+    assert w.bull_bond == 0.0
+    assert w.bear_bond == 0.0
     assert w.cash == pytest.approx((1 - p) / (p * L + 1 - p))

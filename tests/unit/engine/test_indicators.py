@@ -17,7 +17,8 @@ def x() -> np.ndarray:
 
 def test_window_mean_and_std_match_each_window(x: np.ndarray) -> None:
     mean, std = ind.window_mean(x, 20), ind.window_std(x, 20)
-    assert np.isnan(mean[:19]).all() and np.isnan(std[:19]).all()
+    assert np.isnan(mean[:19]).all()
+    assert np.isnan(std[:19]).all()
     for i in (19, 100, 299):
         w = x[i - 19 : i + 1]
         assert mean[i] == pytest.approx(w.mean(), rel=1e-14)

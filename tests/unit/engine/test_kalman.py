@@ -107,8 +107,8 @@ def test_zero_volume_leaves_r_unscaled_then_snaps_the_next_bar() -> None:
     same[30] = same[29]  # symmetric ρ = V_prev / V = 1 on bar 30, like a zero volume
     zero = volumes.copy()
     zero[30] = 0.0
-    e_same, lvl_same = filter_path(closes, same, s)
-    e_zero, lvl_zero = filter_path(closes, zero, s)
+    _e_same, lvl_same = filter_path(closes, same, s)
+    _e_zero, lvl_zero = filter_path(closes, zero, s)
     assert np.array_equal(lvl_same[:31], lvl_zero[:31])  # bar 30 itself: R unscaled
     assert lvl_zero[31] == pytest.approx(closes[31], abs=1e-9)  # bar 31: R = 0, snap
     assert abs(lvl_same[31] - closes[31]) > 1e-6

@@ -163,4 +163,5 @@ def test_n_equal_1_equals_disabled() -> None:
     x = bull_then_dip(rng.uniform(-0.6, 0.6, 200).tolist(), rng.uniform(-1, 2, 200).tolist())
     a = classify(x, settings(enabled=True, days=1))
     b = classify(x, settings())
-    assert np.array_equal(a.cell, b.cell) and np.array_equal(a.trend, b.trend)
+    assert np.array_equal(a.cell, b.cell)
+    assert np.array_equal(a.trend, b.trend)
