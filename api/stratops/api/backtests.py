@@ -1,0 +1,166 @@
+"""Backtest results for the dashboard: stored runs first, legacy CSV exports second.
+
+Stored runs (`backtest_runs`, written by `stratops backtest`) are the normal
+source. Existing `dashboard_<StrategyClass>.csv` exports (strategy spec §7)
+in the configured folder keep working: they are parsed by the core reader,
+mapped to a strategy id through the configured strategies' classes, and their
+metrics are recomputed from the rows (the header may come from another run).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from stratops.api import analytics
+from stratops.api.queries import AnyRow
+from stratops.api.schemas import BacktestData, BacktestInfo, BacktestPoint
+from stratops.core.backtest.dashboard import Dashboard, read_dashboard_csv
+
+CSV_PREFIX = "dashboard_"
+
+
+def db_infos(runs: Sequence[AnyRow]) -> list[BacktestInfo]:
+    """The newest stored backtest of each strategy (rows come newest first per strategy)."""
+    seen: dict[str, BacktestInfo] = {}
+    for run in runs:
+        seen.setdefault(
+            run.strategy_id,
+            BacktestInfo(
+                strategy_id=run.strategy_id,
+                strategy_class=run.strategy_class,
+                source="database",
+                backtest_id=run.id,
+                start_date=run.start_date,
+                end_date=run.end_date,
+                synthetic=run.synthetic,
+                created_at=run.created_at,
+            ),
+        )
+    return list(seen.values())
+
+
+def csv_files(folder: Path | None) -> dict[str, Path]:
+    """Legacy exports by strategy class, from `dashboard_<class>.csv` names."""
+    if folder is None or not folder.is_dir():
+        return {}
+    return {p.stem.removeprefix(CSV_PREFIX): p for p in sorted(folder.glob(f"{CSV_PREFIX}*.csv"))}
+
+
+def csv_infos(files: Mapping[str, Path], ids_by_class: Mapping[str, str]) -> list[BacktestInfo]:
+    infos = []
+    for strategy_class, path in files.items():
+        board = load_csv(path)
+        dates = board.frame["Date"]
+        infos.append(
+            BacktestInfo(
+                strategy_id=ids_by_class.get(strategy_class),
+                strategy_class=strategy_class,
+                source="csv",
+                backtest_id=None,
+                start_date=dates.iloc[0].date() if len(dates) else None,
+                end_date=dates.iloc[-1].date() if len(dates) else None,
+                synthetic=board.synthetic,
+                created_at=None,
+            )
+        )
+    return infos
+
+
+def load_csv(path: Path) -> Dashboard:
+    """Parse once per file version: exports are large and change rarely."""
+    stat = path.stat()
+    return _parse(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=32)
+def _parse(path: Path, _mtime_ns: int, _size: int) -> Dashboard:
+    return read_dashboard_csv(path)
+
+
+def ids_by_class(configs: Iterable[AnyRow]) -> dict[str, str]:
+    """Strategy class -> the id that runs it (the primary wins when several share a class)."""
+    ordered = sorted(configs, key=lambda c: (not c.is_primary, c.strategy_id))
+    mapping: dict[str, str] = {}
+    for config in ordered:
+        mapping.setdefault(config.strategy_class, config.strategy_id)
+    return mapping
+
+
+def from_database(
+    info: BacktestInfo, run: AnyRow, points: Sequence[AnyRow], rf: float
+) -> BacktestData:
+    rows = [
+        BacktestPoint(
+            date=p.date,
+            portfolio_value=p.portfolio_value,
+            baseline_value=p.baseline_value,
+            cell=p.cell,
+            trend=p.trend,
+            vol=p.vol,
+        )
+        for p in points
+    ]
+    reported = {k: v for k, v in (run.metrics or {}).items() if isinstance(v, int | float | str)}
+    return _data(info, run.initial_capital, rows, reported, rf)
+
+
+def from_csv(info: BacktestInfo, board: Dashboard, rf: float) -> BacktestData:
+    rows = [_csv_point({str(k): v for k, v in r.items()}) for r in board.frame.to_dict("records")]
+    capital = board.numbers.get("initial_capital")
+    reported: dict[str, float | str] = {**board.meta, **board.numbers}
+    return _data(info, capital, rows, reported, rf)
+
+
+def _csv_point(record: dict[str, Any]) -> BacktestPoint:
+    return BacktestPoint(
+        date=pd.Timestamp(record["Date"]).date(),
+        portfolio_value=float(record["Portfolio_Value"]),
+        baseline_value=_number(record.get("Baseline_Value")),
+        buyhold_value=_number(record.get("BuyHold_Value")),
+        cell=None if pd.isna(record.get("Regime")) else int(record["Regime"]),
+        trend=record.get("Trend") or None,
+        vol=record.get("Vol") or None,
+    )
+
+
+def _number(value: Any) -> float | None:
+    if value is None or pd.isna(value):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _data(
+    info: BacktestInfo,
+    capital: float | None,
+    rows: list[BacktestPoint],
+    reported: dict[str, float | str],
+    rf: float,
+) -> BacktestData:
+    dates: list[dt.date] = [r.date for r in rows]
+    equity = [r.portfolio_value for r in rows]
+    strategy = analytics.equity_metrics(equity, dates, rf)
+    baseline = analytics.baseline_metrics([r.baseline_value for r in rows], dates, rf)
+    alpha = None
+    if baseline is not None and baseline.cagr is not None and strategy.cagr is not None:
+        alpha = strategy.cagr - baseline.cagr
+    return BacktestData(
+        info=info,
+        initial_capital=capital,
+        metrics=strategy,
+        baseline_metrics=baseline,
+        alpha=alpha,
+        reported={k: v for k, v in reported.items() if not _nan(v)},
+        points=rows,
+    )
+
+
+def _nan(value: float | str) -> bool:
+    return isinstance(value, float) and not math.isfinite(value)

@@ -1,0 +1,17 @@
+"""The API's routers, one module per resource; `ROUTERS` is the order they are mounted in."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from stratops.api.routes import backtest, dashboard, performance, probes, status, strategies, trades
+
+ROUTERS: tuple[APIRouter, ...] = (
+    strategies.router,
+    performance.router,
+    backtest.router,
+    status.router,
+    trades.router,
+    probes.router,
+    dashboard.router,
+)

@@ -1,0 +1,99 @@
+"""`/api/backtest/strategies` and `/api/backtest/data`: stored backtests and legacy exports."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, HTTPException, Query
+from sqlalchemy.orm import Session
+
+from stratops.api import backtests, queries
+from stratops.api.context import Context, DbSession
+from stratops.api.routes._params import OptionalStrategyId
+from stratops.api.schemas import BacktestData, BacktestInfo, BacktestList, ErrorMessage
+
+router = APIRouter(prefix="/api/backtest", tags=["backtest"])
+
+StrategyClass = Annotated[
+    str | None,
+    Query(
+        pattern=r"^[A-Za-z0-9_.-]{1,100}$",
+        description="A strategy class, e.g. `Hierarchical_Adaptive_v3_5b` (legacy exports).",
+    ),
+]
+Source = Annotated[
+    Literal["database", "csv"] | None,
+    Query(description="Only this source; by default a stored run, else a CSV export."),
+]
+
+
+@router.get(
+    "/strategies",
+    response_model=BacktestList,
+    summary="Strategies with backtest results (stored runs, then legacy CSV exports)",
+)
+def backtest_strategies(context: Context, session: DbSession) -> BacktestList:
+    return BacktestList(strategies=_all_infos(context, session))
+
+
+@router.get(
+    "/data",
+    response_model=BacktestData,
+    responses={404: {"model": ErrorMessage, "description": "No such backtest."}},
+    summary="One backtest's equity curve, regimes and metrics (default: the primary's)",
+    description=(
+        "The newest stored backtest of the strategy, else its legacy `dashboard_<class>.csv` "
+        "export. Metrics are recomputed from the rows with the same module the runner and "
+        "the compare endpoint use; `reported` keeps the numbers stored with the backtest. "
+        "`alpha` is the strategy's CAGR minus the baseline's, in percent points."
+    ),
+)
+def backtest_data(
+    context: Context,
+    session: DbSession,
+    strategy_id: OptionalStrategyId = None,
+    strategy_class: StrategyClass = None,
+    source: Source = None,
+) -> BacktestData:
+    if strategy_id is None and strategy_class is None:
+        strategy_id = queries.primary_id(session)
+        if strategy_id is None:
+            raise HTTPException(404, "no primary strategy is configured; pass strategy_id")
+    info = _choose(_all_infos(context, session), strategy_id, strategy_class, source)
+    rf = context.settings.risk_free_rate
+    if info.source == "database" and info.backtest_id is not None:
+        run = queries.backtest_run(session, info.backtest_id)
+        return backtests.from_database(
+            info, run, queries.backtest_points(session, info.backtest_id), rf
+        )
+    path = backtests.csv_files(context.settings.dashboards_dir)[str(info.strategy_class)]
+    return backtests.from_csv(info, backtests.load_csv(path), rf)
+
+
+def _all_infos(context: Context, session: Session) -> list[BacktestInfo]:
+    files = backtests.csv_files(context.settings.dashboards_dir)
+    by_class = backtests.ids_by_class(queries.configs(session).values())
+    stored = backtests.db_infos(queries.backtest_runs(session))
+    return stored + backtests.csv_infos(files, by_class)
+
+
+def _choose(
+    infos: list[BacktestInfo],
+    strategy_id: str | None,
+    strategy_class: str | None,
+    source: str | None,
+) -> BacktestInfo:
+    for info in infos:
+        if source is not None and info.source != source:
+            continue
+        if strategy_id is not None and info.strategy_id != strategy_id:
+            continue
+        if strategy_class is not None and info.strategy_class != strategy_class:
+            continue
+        return info
+    wanted = " ".join(
+        f"{k}={v!r}"
+        for k, v in (("strategy_id", strategy_id), ("strategy_class", strategy_class))
+        if v is not None
+    )
+    raise HTTPException(404, f"no backtest for {wanted}")

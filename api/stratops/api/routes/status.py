@@ -1,0 +1,33 @@
+"""`/api/status/strategies`: is every strategy running on schedule?"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter
+
+from stratops.api import views
+from stratops.api.context import Context, DbSession
+from stratops.api.schemas import StatusResponse
+
+router = APIRouter(prefix="/api/status", tags=["status"])
+
+
+@router.get(
+    "/strategies",
+    response_model=StatusResponse,
+    summary="Per strategy: state, last run, result, equity and health (ok / stale / failing)",
+    description=(
+        "`failing`: the latest attempt failed. `stale`: no completed run for the last NYSE "
+        "session that opened (open-timed strategies) or closed (close-timed) at least the "
+        "configured grace period ago. Suspended strategies are never stale."
+    ),
+)
+def strategies_status(context: Context, session: DbSession) -> StatusResponse:
+    now = context.clock()
+    grace = dt.timedelta(minutes=context.settings.stale_grace_minutes)
+    ledger = views.Ledger(session)
+    return StatusResponse(
+        checked_at=now,
+        strategies={sid: ledger.status(sid, now, grace) for sid in ledger.ids},
+    )

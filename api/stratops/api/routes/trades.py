@@ -1,0 +1,41 @@
+"""`/api/trades`: paper fills of one or all strategies, newest first, a page at a time."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from stratops.api import queries
+from stratops.api.context import DbSession, require_known
+from stratops.api.routes._params import EndDate, OptionalStrategyId, StartDate, check_range
+from stratops.api.schemas import ErrorMessage, TradeList, TradeRow
+
+router = APIRouter(prefix="/api/trades", tags=["trades"])
+MAX_LIMIT = 1000
+
+
+@router.get(
+    "",
+    response_model=TradeList,
+    responses={404: {"model": ErrorMessage, "description": "Unknown strategy."}},
+    summary="Trades, newest first (all strategies unless one is given)",
+)
+def list_trades(
+    session: DbSession,
+    strategy_id: OptionalStrategyId = None,
+    start: StartDate = None,
+    end: EndDate = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size.")] = 100,
+    offset: Annotated[int, Query(ge=0, le=10**9, description="Rows to skip.")] = 0,
+) -> TradeList:
+    check_range(start, end)
+    if strategy_id is not None:
+        require_known(session, strategy_id)
+    rows, total = queries.trades(session, strategy_id, start, end, limit, offset)
+    return TradeList(
+        trades=[TradeRow.model_validate(row._asdict()) for row in rows],
+        total=total,
+        limit=limit,
+        offset=offset,
+    )

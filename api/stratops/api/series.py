@@ -1,0 +1,70 @@
+"""Build the performance response and the compare inputs from snapshot rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import groupby
+
+from sqlalchemy.orm import Session
+
+from stratops.api import analytics, queries
+from stratops.api.analytics import DailySeries
+from stratops.api.queries import AnyRow
+from stratops.api.schemas import PerformancePoint, PerformanceResponse, Period
+
+
+def performance(
+    strategy_id: str, display_name: str, rows: Sequence[AnyRow], rf: float
+) -> PerformanceResponse:
+    """Metrics and the daily series of one strategy over the rows given (ascending dates)."""
+    dates = [r.snapshot_date for r in rows]
+    equity = [float(r.total_equity) for r in rows]
+    baseline = [r.baseline_value for r in rows]
+    drawdown = analytics.drawdown_percent(equity)
+    returns = analytics.daily_return_percent(equity)
+    points = [
+        PerformancePoint(
+            date=r.snapshot_date,
+            equity=float(r.total_equity),
+            baseline=r.baseline_value,
+            drawdown=dd,
+            daily_return=ret,
+            cell=r.strategy_cell,
+            trend=r.trend_state,
+            vol=r.vol_state,
+        )
+        for r, dd, ret in zip(rows, drawdown, returns, strict=True)
+    ]
+    return PerformanceResponse(
+        strategy_id=strategy_id,
+        display_name=display_name,
+        period=Period(
+            start_date=dates[0] if dates else None,
+            end_date=dates[-1] if dates else None,
+            trading_days=len(dates),
+        ),
+        metrics=analytics.equity_metrics(equity, dates, rf),
+        baseline_metrics=analytics.baseline_metrics(baseline, dates, rf),
+        current_regime=analytics.regime_label(rows[-1].strategy_cell) if rows else None,
+        series=points,
+    )
+
+
+def daily_series(session: Session, strategy_ids: Sequence[str]) -> list[DailySeries]:
+    """Every snapshot of the given strategies, in the order the ids were given."""
+    grouped = {
+        sid: list(group)
+        for sid, group in groupby(queries.snapshots(session, strategy_ids), lambda r: r.strategy_id)
+    }
+    return [_daily(sid, grouped.get(sid, [])) for sid in strategy_ids]
+
+
+def _daily(strategy_id: str, rows: Sequence[AnyRow]) -> DailySeries:
+    return DailySeries(
+        strategy_id=strategy_id,
+        dates=[r.snapshot_date for r in rows],
+        equity=[float(r.total_equity) for r in rows],
+        baseline=[r.baseline_value for r in rows],
+        snapshot_ids=[r.data_snapshot_id for r in rows],
+        current_regime=analytics.regime_label(rows[-1].strategy_cell) if rows else None,
+    )
