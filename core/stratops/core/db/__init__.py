@@ -1,0 +1,60 @@
+"""Persistence: typed models, one engine factory, the unit of work and the migrations.
+
+Typical use::
+
+    engine = create_engine_for(url)
+    upgrade_to_head(engine)            # Alembic is the only schema authority
+    with UnitOfWork(engine) as session:
+        session.add(StrategyRun(...))  # commits when the block ends normally
+"""
+
+from stratops.core.db.base import Base, UTCDateTime
+from stratops.core.db.engine import create_engine_for, describe, parse_url
+from stratops.core.db.migrate import (
+    current_revision,
+    downgrade,
+    head_revision,
+    is_at_head,
+    stamp,
+    upgrade,
+    upgrade_to_head,
+)
+from stratops.core.db.models import (
+    RUN_RESULTS,
+    BacktestPoint,
+    BacktestRun,
+    PerformanceSnapshot,
+    PrimaryChange,
+    RunFailure,
+    StrategyConfig,
+    StrategyRun,
+    SupersededSnapshot,
+    Trade,
+)
+from stratops.core.db.uow import UnitOfWork
+
+__all__ = [
+    "RUN_RESULTS",
+    "BacktestPoint",
+    "BacktestRun",
+    "Base",
+    "PerformanceSnapshot",
+    "PrimaryChange",
+    "RunFailure",
+    "StrategyConfig",
+    "StrategyRun",
+    "SupersededSnapshot",
+    "Trade",
+    "UTCDateTime",
+    "UnitOfWork",
+    "create_engine_for",
+    "current_revision",
+    "describe",
+    "downgrade",
+    "head_revision",
+    "is_at_head",
+    "parse_url",
+    "stamp",
+    "upgrade",
+    "upgrade_to_head",
+]

@@ -1,0 +1,115 @@
+"""Run the Alembic migrations from Python: the database's only schema authority.
+
+The CLI (`stratops db ...`), the runner, the demo and the tests all call these
+functions; nothing calls `create_all`. Alembic is configured here rather than
+from an alembic.ini so that an installed wheel migrates exactly like a
+checkout: the scripts are found through the `stratops.migrations` package.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import OperationalError
+
+from stratops.core.db.engine import create_engine_for, describe
+from stratops.core.errors import UserError
+
+MIGRATIONS_PACKAGE = "stratops.migrations"
+T = TypeVar("T")
+
+
+def script_location() -> Path:
+    """The folder holding env.py and versions/, wherever `stratops.migrations` is installed.
+
+    The package is a namespace package (no __init__.py, so the repository's
+    alembic/ folder never shadows the alembic library); its search path may
+    include entries that are not folders (editable-install hooks), so take the
+    first folder that holds env.py.
+    """
+    spec = importlib.util.find_spec(MIGRATIONS_PACKAGE)
+    for entry in (spec.submodule_search_locations or []) if spec else []:
+        if (Path(entry) / "env.py").is_file():
+            return Path(entry)
+    raise RuntimeError(f"{MIGRATIONS_PACKAGE} has no env.py; the installation is incomplete")
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An Alembic Config built in code; env.py runs on `connection` when one is given."""
+    config = Config()
+    config.set_main_option("script_location", str(script_location()).replace("%", "%%"))
+    config.set_main_option("path_separator", "os")
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    """The newest revision of the migration chain."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "the migration chain is empty"
+    return head
+
+
+def upgrade(db: str | Engine, revision: str = "head") -> None:
+    """Migrate the database up to `revision` (an id, `head` or `+N`)."""
+    _with_connection(db, lambda conn: command.upgrade(alembic_config(conn), revision))
+
+
+def upgrade_to_head(db: str | Engine) -> None:
+    """Bring the database to the newest schema; a no-op when it is already there."""
+    upgrade(db, "head")
+
+
+def downgrade(db: str | Engine, revision: str) -> None:
+    """Migrate the database down to `revision` (an id, `base` or `-N`)."""
+    _with_connection(db, lambda conn: command.downgrade(alembic_config(conn), revision))
+
+
+def stamp(db: str | Engine, revision: str) -> None:
+    """Record `revision` without running migrations: adopts a database whose tables
+    already match it (a legacy database is `0001`). Any foreign version is replaced."""
+    _with_connection(db, lambda conn: command.stamp(alembic_config(conn), revision, purge=True))
+
+
+def current_revision(db: str | Engine) -> str | None:
+    """The revision the database is at, or None for a database never migrated."""
+    return _with_connection(
+        db, lambda conn: MigrationContext.configure(conn).get_current_revision()
+    )
+
+
+def is_at_head(db: str | Engine) -> bool:
+    """True when the database has the newest schema (what the code expects)."""
+    return current_revision(db) == head_revision()
+
+
+def _with_connection(db: str | Engine, work: Callable[[Connection], T]) -> T:
+    """Run `work` in one transaction; turn what a user can fix into a one-line UserError."""
+    engine = create_engine_for(db) if isinstance(db, str) else db
+    try:
+        with _user_errors(engine), engine.begin() as connection:
+            return work(connection)
+    finally:
+        if isinstance(db, str):
+            engine.dispose()
+
+
+@contextmanager
+def _user_errors(engine: Engine) -> Iterator[None]:
+    try:
+        yield
+    except OperationalError as exc:
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        raise UserError(f"database {describe(engine.url)}: {reason}") from exc
+    except CommandError as exc:
+        raise UserError(str(exc)) from exc
