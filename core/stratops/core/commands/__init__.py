@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from stratops.core.commands import validate
+from stratops.core.commands import db, validate
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    for module in (validate,):
+    for module in (validate, db):
         module.register(subparsers)
