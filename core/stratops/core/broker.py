@@ -274,7 +274,7 @@ def rebalance_on_drift(
     prices = market.prices
     equity = book.value()
     valid = viable_targets({s: targets.get(s, 0.0) for s in held}, prices, equity)
-    gaps = {s: valid[s] * equity - book.positions.get(s, 0) * book.prices[s] for s in held}
+    gaps = {s: valid[s] * equity - _holding(book, s) for s in held}
     due = [s for s in held if tradable(prices, s) and abs(gaps[s]) >= threshold_pct / 100 * equity]
     for s in (s for s in due if gaps[s] < 0):
         shares = math.trunc(-gaps[s] / (prices[s] * (1.0 - costs.slippage)))
@@ -282,3 +282,9 @@ def rebalance_on_drift(
     for s in (s for s in due if gaps[s] > 0):
         book.buy(s, gaps[s])
     return Rebalance(book.state(valid, date), tuple(book.fills), bool(book.fills))
+
+
+def _holding(book: _Book, symbol: str) -> float:
+    """Current value of a position (0 when flat, whether or not the symbol has a price)."""
+    qty = book.positions.get(symbol, 0)
+    return qty * book.prices[symbol] if qty else 0.0
