@@ -11,6 +11,7 @@ from stratops.core.broker import (
     Costs,
     Market,
     PortfolioState,
+    Rebalance,
     l1_distance,
     rebalance_on_drift,
     rebalance_on_target_change,
@@ -29,7 +30,7 @@ def mkt(**prices: float) -> Market:
 
 def change(
     state: PortfolioState, targets: dict[str, float], market: Market, costs: Costs = NO_COSTS
-):  # type: ignore[no-untyped-def]
+) -> Rebalance:
     return rebalance_on_target_change(state, targets, HELD, market, 0.025, costs, D)
 
 

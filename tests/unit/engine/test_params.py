@@ -72,7 +72,7 @@ def test_registry_lists_both_names() -> None:
 
 
 def test_unknown_class_lists_known_names() -> None:
-    with pytest.raises(UserError, match="known: .*Hierarchical_Adaptive_v3_5b"):
+    with pytest.raises(UserError, match=r"known: .*Hierarchical_Adaptive_v3_5b"):
         get_strategy("Nope")
 
 
