@@ -1,4 +1,10 @@
-"""Subcommands served by stratops.operator."""
+"""`stratops operator`: run the kopf operator that reconciles TradingStrategy resources.
+
+One active replica at a time. By default kopf's peering (the `KopfPeering`
+resource named by `--peering`) lets a second replica wait instead of acting;
+`--standalone` skips peering for a single replica (Deployment strategy
+`Recreate`) or a developer's run.
+"""
 
 from __future__ import annotations
 
@@ -7,3 +13,55 @@ import argparse
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this component's subcommands to the `stratops` parser."""
+    parser = subparsers.add_parser(
+        "operator",
+        help="run the Kubernetes operator",
+        description=(
+            "Reconcile TradingStrategy resources into runner CronJobs, state ConfigMaps, "
+            "RBAC and the shared market-data job. Settings come from STRATOPS_OPERATOR_* "
+            "environment variables and STRATOPS_DB_URL; flags override them."
+        ),
+    )
+    parser.add_argument("--namespace", metavar="NS", help="watch only NS (default: all)")
+    peering = parser.add_mutually_exclusive_group()
+    peering.add_argument(
+        "--standalone", action="store_true", help="no peering: this is the only replica"
+    )
+    peering.add_argument(
+        "--peering", metavar="NAME", help="kopf peering object name (default: kopf's own)"
+    )
+    parser.add_argument(
+        "--liveness-port", type=int, metavar="PORT", help="serve /healthz on this port"
+    )
+    parser.add_argument("--image", help="image of runner and market-data pods")
+    parser.add_argument("--verbose", action="store_true", help="log kopf's debug messages")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build settings and context, register the handlers, run kopf until stopped."""
+    import kopf
+
+    from stratops.core.db import create_engine_for
+    from stratops.operator import handlers  # registers the handlers
+    from stratops.operator.context import Context
+    from stratops.operator.settings import load_settings
+
+    settings = load_settings(
+        namespace=args.namespace, liveness_port=args.liveness_port, image=args.image
+    )
+    ctx = Context(settings=settings, engine=create_engine_for(settings.db_url))
+    liveness = (
+        f"http://0.0.0.0:{settings.liveness_port}/healthz" if settings.liveness_port else None
+    )
+    kopf.configure(verbose=args.verbose)
+    kopf.run(
+        registry=handlers.registry(),
+        standalone=args.standalone or None,
+        peering_name=args.peering,
+        namespaces=[settings.namespace] if settings.namespace else (),
+        clusterwide=settings.namespace is None,
+        liveness_endpoint=liveness,
+        memo=kopf.Memo(ctx=ctx),
+    )
+    return 0

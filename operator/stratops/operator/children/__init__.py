@@ -18,7 +18,12 @@ from stratops.operator.children.marketdata import (
 )
 from stratops.operator.children.rbac import build_role, build_role_binding, build_service_account
 from stratops.operator.children.runner import RunnerRole, build_runner_cronjob
-from stratops.operator.children.state import STATE_KEY, build_state_configmap, initial_state
+from stratops.operator.children.state import (
+    STATE_KEY,
+    build_state_configmap,
+    initial_state,
+    state_ownership,
+)
 
 __all__ = [
     "MANAGED_BY",
@@ -37,4 +42,5 @@ __all__ = [
     "initial_state",
     "runner_name",
     "state_name",
+    "state_ownership",
 ]

@@ -1,0 +1,31 @@
+"""What every handler shares within one operator process.
+
+Built once by `stratops operator` and handed to kopf as the memo, so handlers
+never reach for globals or the environment. The per-namespace lock serialises
+reconciles of one namespace: primary election looks at all its resources, and
+two elections racing could each see a different "previous" holder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+
+from stratops.operator.kube import KubeApi
+from stratops.operator.settings import OperatorSettings
+
+
+@dataclass
+class Context:
+    settings: OperatorSettings
+    engine: Engine
+    kube: KubeApi = field(default_factory=KubeApi)
+    primaries: dict[str, str | None] = field(default_factory=dict)
+    _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+
+    def lock(self, namespace: str) -> asyncio.Lock:
+        if namespace not in self._locks:
+            self._locks[namespace] = asyncio.Lock()
+        return self._locks[namespace]

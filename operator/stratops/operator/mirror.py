@@ -1,0 +1,90 @@
+"""The operator's database writes: the strategy_configs mirror and the primary_changes ledger.
+
+Each function is one unit of work (one transaction). They are synchronous
+SQLAlchemy; the handlers call them in a worker thread. Nothing here ever
+deletes a row: removing a resource marks its config inactive, and its runs,
+trades and snapshots stay where they are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, select, update
+
+from stratops.core.db import PrimaryChange, StrategyConfig, UnitOfWork
+from stratops.operator.resources import View
+
+
+@dataclass(frozen=True)
+class PrimaryMove:
+    """One change of the effective primary, ready to be recorded."""
+
+    namespace: str
+    from_strategy_id: str | None
+    to_strategy_id: str
+    from_generation: int | None
+    to_generation: int | None
+    git_revision: str | None
+    reason: str
+
+
+def mirror_config(engine: Engine, view: View, is_primary: bool) -> None:
+    """Insert or update the row of this strategy from its resource."""
+    spec = view.raw_spec
+    values: dict[str, Any] = {
+        "display_name": str(spec.get("displayName") or view.strategy_id),
+        "strategy_class": str(spec.get("strategyClass", "")),
+        "is_primary": is_primary,
+        "is_active": view.active and not view.deleting,
+        "namespace": view.namespace,
+        "resource_name": view.name,
+        "parameters": dict(spec.get("parameters") or {}),
+        "spec": spec,
+        "generation": view.generation,
+    }
+    with UnitOfWork(engine) as session:
+        row = session.scalars(
+            select(StrategyConfig).where(StrategyConfig.strategy_id == view.strategy_id)
+        ).one_or_none()
+        if row is None:
+            session.add(StrategyConfig(strategy_id=view.strategy_id, **values))
+            return
+        for key, value in values.items():
+            setattr(row, key, value)
+
+
+def mark_removed(engine: Engine, view: View) -> None:
+    """The resource is gone: the config row stays (history refers to it), inactive."""
+    with UnitOfWork(engine) as session:
+        session.execute(
+            update(StrategyConfig)
+            .where(StrategyConfig.strategy_id == view.strategy_id)
+            .values(is_active=False, is_primary=False)
+        )
+
+
+def record_primary_move(engine: Engine, move: PrimaryMove) -> bool:
+    """Append the change unless it is already the latest one of the namespace.
+
+    The check makes a retried or resumed reconcile record a promotion once;
+    returns whether a row was written. `is_primary` of the namespace's
+    configs is updated in the same transaction.
+    """
+    with UnitOfWork(engine) as session:
+        latest = session.scalars(
+            select(PrimaryChange)
+            .where(PrimaryChange.namespace == move.namespace)
+            .order_by(PrimaryChange.changed_at.desc(), PrimaryChange.id.desc())
+            .limit(1)
+        ).one_or_none()
+        if latest is not None and latest.to_strategy_id == move.to_strategy_id:
+            return False
+        session.add(PrimaryChange(**move.__dict__))
+        session.execute(
+            update(StrategyConfig)
+            .where(StrategyConfig.namespace == move.namespace)
+            .values(is_primary=StrategyConfig.strategy_id == move.to_strategy_id)
+        )
+        return True

@@ -1,0 +1,135 @@
+"""A TradingStrategy as the operator reasons about it, and the checks the CRD cannot make.
+
+`View` is a frozen snapshot built from a watch body (kopf keeps one per
+resource in its index), so decisions about the whole namespace are made on
+plain values. `check_spec` resolves the strategy class and validates its
+parameters with the class's own model; a failure names the field.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from pydantic import ValidationError
+
+from stratops.core.errors import UserError
+from stratops.core.manifests import describe_validation_error
+from stratops.core.resource import API_VERSION, KIND, TradingStrategySpec
+from stratops.core.strategies import StrategyConfigError, build_strategy
+from stratops.operator.children import Owner
+from stratops.operator.primary import Claim
+
+JsonDict = dict[str, Any]
+
+REVISION_KEYS = (
+    "stratops.dev/git-revision",
+    "kustomize.toolkit.fluxcd.io/revision",
+    "argocd.argoproj.io/revision",
+    "argocd.argoproj.io/tracking-id",
+)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A spec and its strategy's symbols, or why it cannot run.
+
+    `spec` is kept when only the strategy rejects it (unknown class, bad
+    parameters): the state ConfigMap can still be created and an existing
+    runner suspended. It is None only when the spec itself is malformed.
+    """
+
+    spec: TradingStrategySpec | None
+    symbols: tuple[str, ...] = ()
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class View:
+    """The parts of one resource that reconciling a namespace needs."""
+
+    name: str
+    namespace: str
+    uid: str
+    generation: int | None
+    raw_spec: JsonDict
+    status: JsonDict = field(default_factory=dict)
+    annotations: Mapping[str, str] = field(default_factory=dict)
+    labels: Mapping[str, str] = field(default_factory=dict)
+    deleting: bool = False
+
+    @classmethod
+    def from_body(cls, body: Mapping[str, Any]) -> View:
+        meta = body.get("metadata") or {}
+        return cls(
+            name=meta["name"],
+            namespace=meta["namespace"],
+            uid=meta["uid"],
+            generation=meta.get("generation"),
+            raw_spec=dict(body.get("spec") or {}),
+            status=dict(body.get("status") or {}),
+            annotations=dict(meta.get("annotations") or {}),
+            labels=dict(meta.get("labels") or {}),
+            deleting=bool(meta.get("deletionTimestamp")),
+        )
+
+    @property
+    def strategy_id(self) -> str:
+        return str(self.raw_spec.get("strategyId", ""))
+
+    @property
+    def claims_primary(self) -> bool:
+        return bool(self.raw_spec.get("primary", False))
+
+    @property
+    def active(self) -> bool:
+        return bool(self.raw_spec.get("active", True))
+
+    def claim(self) -> Claim:
+        marked = bool(self.status.get("effectivePrimary"))
+        return Claim(self.name, self.claims_primary, self.deleting, marked)
+
+    def owner(self) -> Owner:
+        return Owner(self.name, self.namespace, self.uid, self.strategy_id)
+
+    def ref(self) -> JsonDict:
+        """Enough of the body for kopf to post an event about it."""
+        meta = {"name": self.name, "namespace": self.namespace, "uid": self.uid}
+        return {"apiVersion": API_VERSION, "kind": KIND, "metadata": meta}
+
+    def check(self) -> Checked:
+        return check_spec(json.dumps(self.raw_spec, sort_keys=True))
+
+    def git_revision(self) -> str | None:
+        return git_revision(self.annotations, self.labels)
+
+
+@lru_cache(maxsize=2048)
+def check_spec(spec_json: str) -> Checked:
+    """Validate a spec (as canonical JSON, so results are cached per distinct spec)."""
+    try:
+        spec = TradingStrategySpec.model_validate(json.loads(spec_json))
+    except ValidationError as exc:
+        return Checked(
+            None, error="; ".join(f"spec.{line}" for line in describe_validation_error(exc))
+        )
+    try:
+        strategy = build_strategy(spec)
+    except StrategyConfigError as exc:
+        problems = "; ".join(f"spec.{problem}" for problem in exc.problems)
+        return Checked(spec, error=f"{spec.strategy_class} rejects its parameters: {problems}")
+    except UserError as exc:
+        return Checked(spec, error=f"spec.strategyClass: {exc}")
+    return Checked(spec, symbols=tuple(strategy.symbols))
+
+
+def git_revision(annotations: Mapping[str, str], labels: Mapping[str, str]) -> str | None:
+    """The git revision a GitOps tool (or CI) recorded on the resource, if any (≤ 64 chars)."""
+    for key in REVISION_KEYS:
+        value = annotations.get(key) or labels.get(key)
+        if value:
+            return value[:64]
+    return None

@@ -1,0 +1,150 @@
+"""The status the operator writes: a small phase machine plus standard conditions.
+
+Pure functions from "what the operator decided" to the status fields it owns
+(observedGeneration, phase, effectivePrimary, conditions Ready and
+PrimaryConflict). LastRunSucceeded belongs to the runner and to the alert
+path, which write it under their own field managers, so a reconcile never
+erases it. `lastTransitionTime` only moves when a condition's status does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from stratops.core.resource import API_VERSION, KIND
+
+JsonDict = dict[str, Any]
+
+READY = "Ready"
+PRIMARY_CONFLICT = "PrimaryConflict"
+LAST_RUN_SUCCEEDED = "LastRunSucceeded"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the reconcile decided for one resource."""
+
+    generation: int | None
+    error: str | None
+    active: bool
+    effective_primary: bool
+    conflict: str | None  # message when in a primary conflict
+    schedule: str = ""
+
+
+def now_rfc3339(now: dt.datetime | None = None) -> str:
+    moment = now or dt.datetime.now(dt.UTC)
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def phase(outcome: Outcome) -> str:
+    if outcome.error:
+        return "Error"
+    return "Active" if outcome.active else "Suspended"
+
+
+def condition(
+    type_: str,
+    status: bool,
+    reason: str,
+    message: str,
+    generation: int | None,
+    existing: Sequence[JsonDict],
+    now: str,
+) -> JsonDict:
+    """One condition; keeps the previous lastTransitionTime when the status is unchanged."""
+    value = "True" if status else "False"
+    previous = next((c for c in existing if c.get("type") == type_), None)
+    since = previous.get("lastTransitionTime") if previous else None
+    if previous is None or previous.get("status") != value or not since:
+        since = now
+    result: JsonDict = {
+        "type": type_,
+        "status": value,
+        "reason": reason,
+        "message": message,
+        "lastTransitionTime": since,
+    }
+    if generation is not None:
+        result["observedGeneration"] = generation
+    return result
+
+
+def ready_condition(outcome: Outcome, existing: Sequence[JsonDict], now: str) -> JsonDict:
+    if outcome.error:
+        return condition(
+            READY, False, "InvalidSpec", outcome.error, outcome.generation, existing, now
+        )
+    role = "primary" if outcome.effective_primary else "secondary"
+    if not outcome.active:
+        text = f"spec.active is false: the {role} runner is suspended; state and history are kept"
+        return condition(READY, True, "Suspended", text, outcome.generation, existing, now)
+    text = f"{role} runner scheduled at {outcome.schedule!r}".rstrip()
+    return condition(READY, True, "Reconciled", text, outcome.generation, existing, now)
+
+
+def conflict_condition(outcome: Outcome, existing: Sequence[JsonDict], now: str) -> JsonDict:
+    if outcome.conflict:
+        return condition(
+            PRIMARY_CONFLICT, True, "PrimaryClaimUnresolved", outcome.conflict,
+            outcome.generation, existing, now,
+        )  # fmt: skip
+    return condition(
+        PRIMARY_CONFLICT, False, "NoConflict", "at most one resource claims spec.primary",
+        outcome.generation, existing, now,
+    )  # fmt: skip
+
+
+def build_status(
+    name: str, namespace: str, outcome: Outcome, current: JsonDict | None, now: str
+) -> JsonDict:
+    """The apply body for the status subresource, holding exactly the operator's fields."""
+    existing = (current or {}).get("conditions") or []
+    status: JsonDict = {
+        "phase": phase(outcome),
+        "effectivePrimary": outcome.effective_primary,
+        "conditions": [
+            ready_condition(outcome, existing, now),
+            conflict_condition(outcome, existing, now),
+        ],
+    }
+    if outcome.generation is not None:
+        status["observedGeneration"] = outcome.generation
+    return {
+        "apiVersion": API_VERSION,
+        "kind": KIND,
+        "metadata": {"name": name, "namespace": namespace},
+        "status": status,
+    }
+
+
+def last_run_failed_status(
+    name: str, namespace: str, message: str, current: JsonDict | None, now: str
+) -> JsonDict:
+    """LastRunSucceeded=False after a failed runner Job (written by the alert path)."""
+    existing = (current or {}).get("conditions") or []
+    cond = condition(LAST_RUN_SUCCEEDED, False, "JobFailed", message, None, existing, now)
+    return {
+        "apiVersion": API_VERSION,
+        "kind": KIND,
+        "metadata": {"name": name, "namespace": namespace},
+        "status": {"conditions": [cond]},
+    }
+
+
+def differs(current: JsonDict | None, desired: JsonDict) -> bool:
+    """Whether applying `desired` would change anything the operator owns (ignoring times)."""
+    have = current or {}
+    want = desired["status"]
+    for key in ("phase", "effectivePrimary", "observedGeneration"):
+        if key in want and have.get(key) != want[key]:
+            return True
+    by_type = {c.get("type"): c for c in have.get("conditions") or []}
+    for cond in want["conditions"]:
+        old = by_type.get(cond["type"], {})
+        if any(old.get(k) != cond.get(k) for k in ("status", "reason", "message")):
+            return True
+    return False
