@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from stratops.core.commands import data, db, validate
+from stratops.core.commands import backtest, data, db, validate
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    for module in (validate, db, data):
+    for module in (validate, db, data, backtest):
         module.register(subparsers)
