@@ -258,3 +258,77 @@ def test_pod_waits_for_a_missing_config_map(
     )
     assert wait_job(kube, namespace, "waits") == "Complete"
     assert test_kubelet.logs(job_pod(kube, namespace, "waits")["metadata"]["name"]) == "7\n"
+
+
+def test_on_failure_restarts_in_place_and_keeps_empty_dir(
+    kube: KubeClient, namespace: str, test_kubelet: TestKubelet
+) -> None:
+    script = "if [ -f /scratch/once ]; then echo second try; else touch /scratch/once; exit 1; fi"
+    job = {
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "metadata": {"name": "retry"},
+        "spec": {
+            "backoffLimit": 2,
+            "template": {
+                "spec": {
+                    "restartPolicy": "OnFailure",
+                    "volumes": [{"name": "scratch", "emptyDir": {}}],
+                    "containers": [
+                        {
+                            "name": "main",
+                            "image": "busybox",
+                            "command": ["sh", "-c", script],
+                            "volumeMounts": [{"name": "scratch", "mountPath": "/scratch"}],
+                        }
+                    ],
+                }
+            },
+        },
+    }
+    kube.create(f"/apis/batch/v1/namespaces/{namespace}/jobs", job)
+    assert wait_job(kube, namespace, "retry") == "Complete"
+    pod = job_pod(kube, namespace, "retry")
+    status = pod["status"]["containerStatuses"][0]
+    assert status["restartCount"] == 1
+    assert status["lastState"]["terminated"]["exitCode"] == 1
+    assert test_kubelet.logs(pod["metadata"]["name"]) == "second try\n"
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_deleting_a_job_kills_its_running_process(
+    kube: KubeClient, namespace: str, test_kubelet: TestKubelet
+) -> None:
+    # "$$$$" is Kubernetes' escape for the shell's "$$" (the process id).
+    run_job(kube, namespace, "sleeper", {
+        "volumes": [{"name": "scratch", "emptyDir": {}}],
+        "containers": [{
+            "name": "main", "image": "busybox",
+            "command": ["sh", "-c", "echo $$$$ > /scratch/pid; exec sleep 300"],
+            "volumeMounts": [{"name": "scratch", "mountPath": "/scratch"}],
+        }],
+    })  # fmt: skip
+    pid_file = wait_for(
+        lambda: next(test_kubelet.work_dir.glob("pods/sleeper-*/volumes/scratch/pid"), None),
+        timeout=30,
+        message="the sleeper pod never started",
+    )
+    pid = int(wait_for(lambda: pid_file.read_text().strip(), timeout=5, message="empty pid file"))
+    assert process_alive(pid)
+
+    jobs = f"/apis/batch/v1/namespaces/{namespace}/jobs"
+    kube.delete(f"{jobs}/sleeper", {"propagationPolicy": "Background"})
+    pods = f"/api/v1/namespaces/{namespace}/pods"
+    wait_for(
+        lambda: not kube.get(pods, {"labelSelector": "job-name=sleeper"})["items"],
+        timeout=30,
+        message="the pod of the deleted Job is still there",
+    )
+    assert not process_alive(pid)
