@@ -229,3 +229,28 @@ def _wait_for(marker: Path, process: subprocess.Popen[bytes]) -> None:
         assert process.poll() is None, "the lock holder exited early"
         assert time.monotonic() < deadline, "the lock holder never took the lock"
         time.sleep(0.02)
+
+
+def test_symbols_must_be_safe_file_names(
+    tmp_path: Path, small_frames: dict[str, pd.DataFrame]
+) -> None:
+    with pytest.raises(UserError, match=r"'\.\./QQQ' is not a valid symbol"):
+        write_cache(tmp_path, {"../QQQ": small_frames["QQQ"]}, provider="x", synthetic=False)
+    assert not any(tmp_path.parent.glob("QQQ.csv"))
+
+
+def test_a_manifest_pointing_outside_its_symbol_file_is_refused(cache: Path) -> None:
+    manifest = json.loads((cache / "manifest.json").read_text())
+    manifest["files"]["QQQ"]["file"] = "../elsewhere.csv"
+    (cache / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(DataError, match=r"QQQ points to '\.\./elsewhere\.csv'"):
+        load_market_data(cache)
+
+
+def test_an_unwritable_location_is_a_clear_error(
+    tmp_path: Path, small_frames: dict[str, pd.DataFrame]
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    with pytest.raises(UserError, match="cannot write the cache"):
+        write_cache(blocker / "cache", small_frames, provider="x", synthetic=False)

@@ -85,7 +85,10 @@ def _progress(message: str) -> None:
 
 def run_fetch(args: argparse.Namespace) -> int:
     from stratops.core.marketdata import write_cache
+    from stratops.core.marketdata.fileformat import check_symbol
 
+    for symbol in args.symbols:
+        check_symbol(symbol)
     provider = _provider(args)
     if args.start and args.end and args.start > args.end:
         raise UserError(f"--start {args.start} is after --end {args.end}")

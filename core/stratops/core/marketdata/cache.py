@@ -28,7 +28,7 @@ from stratops.core.marketdata.directory import (
     symbol_files,
 )
 from stratops.core.marketdata.errors import DataError
-from stratops.core.marketdata.fileformat import encode_csv, sha256_hex, snapshot_id
+from stratops.core.marketdata.fileformat import check_symbol, encode_csv, sha256_hex, snapshot_id
 from stratops.core.marketdata.frames import BAR_COLUMNS, MarketData
 from stratops.core.marketdata.manifest import MANIFEST_NAME, FileEntry, Manifest
 from stratops.core.marketdata.validation import validate_bars
@@ -122,20 +122,30 @@ def write_cache(
     """
     if not frames:
         raise UserError("nothing to write: no symbols")
-    directory = Path(path)
-    encoded = {s: encode_csv(validate_bars(s, f)) for s, f in frames.items()}
-    entries = {s: FileEntry.describe(s, frames[s], data) for s, data in encoded.items()}
+    validated = {check_symbol(s): validate_bars(s, f) for s, f in frames.items()}
+    encoded = {s: encode_csv(f) for s, f in validated.items()}
+    entries = {s: FileEntry.describe(s, validated[s], data) for s, data in encoded.items()}
     manifest = Manifest(as_of or datetime.now(UTC), provider, synthetic, entries)
+    try:
+        _replace_files(Path(path), encoded, manifest, lock_timeout)
+    except OSError as exc:
+        raise UserError(f"{path}: cannot write the cache ({exc.strerror or exc})") from None
+    return manifest
+
+
+def _replace_files(
+    directory: Path, encoded: Mapping[str, bytes], manifest: Manifest, lock_timeout: float
+) -> None:
+    """Under the writer lock: data files, then the manifest, then drop files it no longer lists."""
     directory.mkdir(parents=True, exist_ok=True)
     with cache_lock(directory, exclusive=True, timeout=lock_timeout):
         previous = _previous_files(directory)
         for symbol, data in encoded.items():
-            atomic_write(directory / entries[symbol].file, data)
+            atomic_write(directory / manifest.files[symbol].file, data)
         atomic_write(directory / MANIFEST_NAME, manifest.to_json())
-        for name in previous - {entry.file for entry in entries.values()}:
+        for name in previous - {entry.file for entry in manifest.files.values()}:
             (directory / name).unlink(missing_ok=True)
         _fsync_directory(directory)
-    return manifest
 
 
 def _previous_files(directory: Path) -> set[str]:
@@ -189,6 +199,8 @@ def _verified(directory: Path, entry: FileEntry) -> bytes:
         data = (directory / entry.file).read_bytes()
     except FileNotFoundError:
         raise DataError(f"{entry.file}: listed in {MANIFEST_NAME} but missing") from None
+    except OSError as exc:
+        raise DataError(f"{entry.file}: unreadable ({exc.strerror or exc})") from None
     if sha256_hex(data) != entry.sha256:
         raise DataError(
             f"{entry.file}: checksum mismatch with {MANIFEST_NAME} (changed or truncated)"

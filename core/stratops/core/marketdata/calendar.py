@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import warnings
 from datetime import UTC, date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias
 
 import exchange_calendars as xcals
 import pandas as pd
@@ -21,7 +21,7 @@ from pandas.errors import Pandas4Warning
 from stratops.core.errors import UserError
 
 Timing = Literal["close", "open"]
-DateLike = date | str | pd.Timestamp
+DateLike: TypeAlias = "date | str | pd.Timestamp"
 
 CALENDAR_START = date(2000, 1, 1)
 
@@ -70,7 +70,8 @@ def previous_session(day: DateLike) -> date:
     """The last session strictly before `day`, whether or not `day` itself is a session."""
     stamp = _day(day) - pd.Timedelta(days=1)
     session: pd.Timestamp = _xnys().date_to_session(_day(stamp), direction="previous")
-    return session.date()
+    day_before: date = session.date()
+    return day_before
 
 
 def last_completed_session(now: datetime | None = None, timing: Timing = "close") -> date:
@@ -89,4 +90,5 @@ def last_completed_session(now: datetime | None = None, timing: Timing = "close"
     if position < 0:
         raise UserError(f"no NYSE session completed by {moment.isoformat()}")
     label: pd.Timestamp = edges.index[position]
-    return label.date()
+    completed: date = label.date()
+    return completed

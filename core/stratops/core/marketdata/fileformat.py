@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -22,8 +23,16 @@ from stratops.core.marketdata.validation import validate_bars
 
 CSV_HEADER = ("date", *FILE_COLUMNS)
 SNAPSHOT_ID_LENGTH = 16
+SYMBOL_PATTERN = re.compile(r"[A-Za-z0-9^][A-Za-z0-9._^=-]{0,31}")
 _FLOAT_DTYPES = dict.fromkeys(FILE_COLUMNS, "float64")
 """Explicit dtypes keep parsing fast and make an integer volume column float64 like every other."""
+
+
+def check_symbol(symbol: str) -> str:
+    """Return `symbol` if it is safe as a file name (a ticker such as `QQQ`, `BRK-B`, `^VIX`)."""
+    if not SYMBOL_PATTERN.fullmatch(symbol):
+        raise UserError(f"{symbol!r} is not a valid symbol (letters, digits and . _ ^ = -)")
+    return symbol
 
 
 def sha256_hex(data: bytes) -> str:
@@ -51,7 +60,7 @@ def encode_csv(frame: pd.DataFrame) -> bytes:
     volume = out["volume"].to_numpy()
     if np.all(volume == np.round(volume)) and np.all(np.abs(volume) < 2**53):
         out = out.assign(volume=volume.astype(np.int64))
-    text = out.to_csv(index_label="date", date_format="%Y-%m-%d", lineterminator="\n")
+    text: str = out.to_csv(index_label="date", date_format="%Y-%m-%d", lineterminator="\n")
     return text.encode()
 
 

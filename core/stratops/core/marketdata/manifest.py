@@ -83,6 +83,9 @@ class Manifest:
             raise DataError(f"{source}: unreadable manifest ({exc})") from None
         if manifest.format_version != FORMAT_VERSION:
             raise DataError(f"{source}: unsupported format_version {manifest.format_version}")
+        for symbol, entry in manifest.files.items():
+            if entry.file != f"{symbol}.csv":
+                raise DataError(f"{source}: {symbol} points to {entry.file!r}, not {symbol}.csv")
         if document.get("snapshot_id") != manifest.snapshot_id:
             raise DataError(f"{source}: snapshot_id does not match the file hashes")
         return manifest
