@@ -9,6 +9,7 @@ resource named by `--peering`) lets a second replica wait instead of acting;
 from __future__ import annotations
 
 import argparse
+import logging
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -55,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
         f"http://0.0.0.0:{settings.liveness_port}/healthz" if settings.liveness_port else None
     )
     kopf.configure(verbose=args.verbose)
+    logging.getLogger("httpx").setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     kopf.run(
         registry=handlers.registry(),
         standalone=args.standalone or None,

@@ -50,6 +50,10 @@ class Election:
             parties.add(self.effective)
         return frozenset(parties)
 
+    @property
+    def conflict_reason(self) -> str:
+        return "NoClaim" if not self.claimants else "MultipleClaims"
+
     def conflict_message(self, name: str) -> str:
         """Why `name` is flagged, in words for `kubectl describe`."""
         holder = self.effective or "nobody"

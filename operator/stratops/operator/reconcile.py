@@ -139,6 +139,7 @@ def outcome_of(view: View, election: Election, ctx: Context) -> Outcome:
         active=view.active,
         effective_primary=role.effective_primary,
         conflict=conflict,
+        conflict_reason=election.conflict_reason,
         schedule=cron,
     )
 
@@ -174,7 +175,8 @@ def _post_events(view: View, desired: dict[str, object]) -> None:
         before = old.get(cond["type"], {})
         fresh = (before.get("status"), before.get("message")) != (cond["status"], cond["message"])
         if bad and fresh:
-            post_event(view, "Warning", cond["reason"], cond["message"])
+            reason = PRIMARY_CONFLICT if cond["type"] == PRIMARY_CONFLICT else cond["reason"]
+            post_event(view, "Warning", reason, cond["message"])
 
 
 def _post_primary_change(views: dict[str, View], election: Election) -> None:

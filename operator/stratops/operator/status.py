@@ -32,6 +32,7 @@ class Outcome:
     active: bool
     effective_primary: bool
     conflict: str | None  # message when in a primary conflict
+    conflict_reason: str = "MultipleClaims"
     schedule: str = ""
 
 
@@ -89,7 +90,7 @@ def ready_condition(outcome: Outcome, existing: Sequence[JsonDict], now: str) ->
 def conflict_condition(outcome: Outcome, existing: Sequence[JsonDict], now: str) -> JsonDict:
     if outcome.conflict:
         return condition(
-            PRIMARY_CONFLICT, True, "PrimaryClaimUnresolved", outcome.conflict,
+            PRIMARY_CONFLICT, True, outcome.conflict_reason, outcome.conflict,
             outcome.generation, existing, now,
         )  # fmt: skip
     return condition(
