@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -49,6 +49,10 @@ class PortfolioState:
     def initial(cls, capital: float) -> PortfolioState:
         """All cash, no remembered targets: the first decision allocates fully (§4.6)."""
         return cls(cash=float(capital), positions={}, targets={})
+
+    def on(self, date: dt.date) -> PortfolioState:
+        """The same holdings, stepped through `date` (a session without trades)."""
+        return PortfolioState(self.cash, self.positions, self.targets, date)
 
     def value(self, prices: Mapping[str, float]) -> float:
         """cash + Σ qty · price."""
@@ -206,8 +210,11 @@ def viable_targets(
 
 
 def l1_distance(new: Mapping[str, float], old: Mapping[str, float], held: Sequence[str]) -> float:
-    """Σ |new − old| over the held instruments (cash excluded)."""
-    return sum(abs(new.get(s, 0.0) - old.get(s, 0.0)) for s in held)
+    """Σ |new − old| over the held instruments (cash excluded), summed in `held` order."""
+    total = 0.0
+    for s in held:
+        total += abs(new.get(s, 0.0) - old.get(s, 0.0))
+    return total
 
 
 @dataclass(frozen=True)
@@ -243,7 +250,7 @@ def rebalance_on_target_change(
     """§4.6 target_change policy."""
     remembered = state.targets
     if not l1_distance(targets, remembered, held) > threshold:
-        return Rebalance(replace(state, last_trade_date=date), (), False)
+        return Rebalance(state.on(date), (), False)
     book = _Book(state, market.marks, costs)
     prices = market.prices
     valid = viable_targets({s: targets.get(s, 0.0) for s in held}, prices, book.value())

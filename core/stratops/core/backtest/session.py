@@ -207,9 +207,7 @@ def _trade(
     """Apply the spec's rebalance policy to the decision (no decision: no orders)."""
     ex = spec.execution
     if decision is None:
-        return Rebalance(
-            PortfolioState(portfolio.cash, portfolio.positions, portfolio.targets, date), (), False
-        )
+        return Rebalance(portfolio.on(date), (), False)
     costs = Costs(ex.commission_per_share, ex.slippage_pct / 100.0)
     held = strategy.held_symbols
     if ex.rebalance_policy == "drift":

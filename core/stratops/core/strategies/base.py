@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, ClassVar, Protocol
 
 import numpy as np
@@ -68,16 +69,27 @@ class SignalFrame:
         """Row i as a Decision, None during warm-up."""
         if not self.decided[i]:
             return None
-        row = self.weights[i].tolist()
-        weights = dict(zip((*self.held, CASH), row, strict=True))
+        rows = self._rows
         return Decision(
-            signal_date=self.dates[i].date(),
-            cell=int(self.cell[i]),
+            signal_date=rows.dates[i],
+            cell=rows.cell[i],
             trend=str(self.trend[i]),
             vol=str(self.vol[i]),
-            t_norm=float(self.t_norm[i]),
-            z=float(self.z[i]),
-            weights=weights,
+            t_norm=rows.t_norm[i],
+            z=rows.z[i],
+            weights=dict(zip(rows.names, rows.weights[i], strict=True)),
+        )
+
+    @cached_property
+    def _rows(self) -> _Rows:
+        """Python-native copies of the columns: a per-session lookup then costs no numpy calls."""
+        return _Rows(
+            dates=list(self.dates.date),
+            cell=self.cell.tolist(),
+            t_norm=self.t_norm.tolist(),
+            z=self.z.tolist(),
+            weights=self.weights.tolist(),
+            names=(*self.held, CASH),
         )
 
     def to_frame(self) -> pd.DataFrame:
@@ -94,6 +106,16 @@ class SignalFrame:
         for j, name in enumerate((*self.held, CASH)):
             data[f"w_{name}"] = self.weights[:, j]
         return pd.DataFrame(data, index=self.dates.rename("date"))
+
+
+@dataclass(frozen=True)
+class _Rows:
+    dates: list[dt.date]
+    cell: list[int]
+    t_norm: list[float]
+    z: list[float]
+    weights: list[list[float]]
+    names: tuple[str, ...]
 
 
 class Strategy(Protocol):
