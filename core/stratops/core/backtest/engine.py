@@ -20,7 +20,6 @@ from stratops.core.errors import UserError
 from stratops.core.marketdata.frames import MarketData
 from stratops.core.resource import TradingStrategySpec
 from stratops.core.strategies.base import Strategy
-from stratops.core.strategies.registry import config_hash
 
 Progress = Callable[[int, int], None]
 """Called with (sessions done, sessions total)."""
@@ -72,7 +71,7 @@ def run_backtest(
         final_state=portfolio,
         synthetic=data.synthetic,
         data_snapshot_id=data.snapshot_id,
-        params_hash=config_hash(strategy, spec),
+        params_hash=strategy.params_hash(spec),
     )
 
 

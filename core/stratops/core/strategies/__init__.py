@@ -4,11 +4,10 @@
 configured instance; `config_hash` identifies a configuration.
 """
 
-from stratops.core.strategies.base import CASH, Decision, SignalFrame, Strategy
+from stratops.core.strategies.base import CASH, Decision, SignalFrame, Strategy, config_hash
 from stratops.core.strategies.registry import (
     StrategyConfigError,
     build_strategy,
-    config_hash,
     get_strategy,
     known_strategies,
 )

@@ -8,6 +8,8 @@ The backtest, the live runner and the API only talk to this interface.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,6 +21,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from stratops.core.marketdata.frames import MarketData
+from stratops.core.resource import TradingStrategySpec
 
 CASH = "CASH"
 
@@ -122,6 +125,7 @@ class Strategy(Protocol):
     """A configured strategy instance: validated parameters bound to a registered name."""
 
     name: ClassVar[str]
+    unhashed_params: ClassVar[frozenset[str]]
 
     @property
     def params(self) -> BaseModel: ...
@@ -147,3 +151,25 @@ class Strategy(Protocol):
         signal_start: dt.date | None = None,
         through: dt.date | None = None,
     ) -> SignalFrame: ...
+
+    def params_hash(self, spec: TradingStrategySpec) -> str: ...
+
+
+def config_hash(strategy: Strategy, spec: TradingStrategySpec) -> str:
+    """sha256 of the canonical JSON of everything that changes the numbers.
+
+    Class name, validated parameters (defaults filled in; fields the class only
+    cross-checks or keeps for information, `unhashed_params`, left out),
+    spec.execution and spec.signalStart: two manifests with the same hash
+    produce the same decisions and fills on the same data.
+    """
+    payload: dict[str, Any] = {
+        "strategyClass": strategy.name,
+        "parameters": strategy.params.model_dump(
+            mode="json", exclude=set(strategy.unhashed_params)
+        ),
+        "execution": spec.execution.model_dump(mode="json", by_alias=True),
+        "signalStart": spec.signal_start.isoformat() if spec.signal_start else None,
+    }
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -7,27 +7,18 @@ validates `spec.parameters` with the class's own model, checks the overlap with
 
 from __future__ import annotations
 
-import hashlib
-import json
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
-from typing import Any
 
 from pydantic import ValidationError
 
 from stratops.core.errors import UserError
 from stratops.core.manifests import describe_validation_error
 from stratops.core.resource import TradingStrategySpec
-from stratops.core.strategies.base import Strategy
 from stratops.core.strategies.hierarchical_adaptive.params import check_execution_overlap
 from stratops.core.strategies.hierarchical_adaptive.strategy import HierarchicalAdaptive
 
 GROUP = "stratops.strategies"
-
-NOT_HASHED = frozenset(
-    {"execution_time", "rebalance_threshold", "rebalance_threshold_pct", "symbols"}
-)
-"""Parameters that are only cross-checked against spec.execution or informational."""
 
 
 class StrategyConfigError(UserError):
@@ -82,21 +73,3 @@ def _describe(exc: ValidationError) -> list[str]:
         else:
             lines.append(f"parameters.{line}")
     return lines
-
-
-def config_hash(strategy: Strategy, spec: TradingStrategySpec) -> str:
-    """sha256 of the canonical JSON of everything that changes the numbers.
-
-    Class name, validated parameters (defaults filled in, cross-check-only
-    fields left out), spec.execution and spec.signalStart: two manifests with
-    the same hash produce the same decisions and fills on the same data.
-    """
-    params = strategy.params
-    payload: dict[str, Any] = {
-        "strategyClass": strategy.name,
-        "parameters": params.model_dump(mode="json", exclude=set(NOT_HASHED)),
-        "execution": spec.execution.model_dump(mode="json", by_alias=True),
-        "signalStart": spec.signal_start.isoformat() if spec.signal_start else None,
-    }
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), allow_nan=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -10,7 +10,8 @@ import datetime as dt
 from typing import Any, ClassVar
 
 from stratops.core.marketdata.frames import MarketData
-from stratops.core.strategies.base import SignalFrame
+from stratops.core.resource import TradingStrategySpec
+from stratops.core.strategies.base import SignalFrame, config_hash
 from stratops.core.strategies.hierarchical_adaptive import signals
 from stratops.core.strategies.hierarchical_adaptive.params import (
     HierarchicalAdaptiveParams,
@@ -24,6 +25,10 @@ class HierarchicalAdaptive:
 
     name: ClassVar[str] = "Hierarchical_Adaptive"
     params_model: ClassVar[type[HierarchicalAdaptiveParams]] = HierarchicalAdaptiveParams
+    unhashed_params: ClassVar[frozenset[str]] = frozenset(
+        {"execution_time", "rebalance_threshold", "rebalance_threshold_pct", "symbols"}
+    )
+    """Only cross-checked against spec.execution, or informational: never change numbers."""
 
     def __init__(self, params: HierarchicalAdaptiveParams | dict[str, Any] | None = None) -> None:
         if not isinstance(params, HierarchicalAdaptiveParams):
@@ -75,6 +80,10 @@ class HierarchicalAdaptive:
     ) -> SignalFrame:
         """The whole signal series, replayed from signal_start (default: first bar)."""
         return signals.compute(self._params, market_data, signal_start, through)
+
+    def params_hash(self, spec: TradingStrategySpec) -> str:
+        """Identity of this configuration under `spec` (see base.config_hash)."""
+        return config_hash(self, spec)
 
 
 class HierarchicalAdaptiveV35b(HierarchicalAdaptive):
