@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stratops.core.backtest.session import SessionResult, prepare, step_session
+from stratops.core.backtest.session import SessionResult, decision_on, prepare, step_session
 from stratops.core.broker import PortfolioState
 from stratops.core.errors import UserError
 from stratops.core.marketdata.frames import MarketData
@@ -111,6 +111,7 @@ def test_live_step_replays_to_the_same_session_as_the_backtest(timing: str) -> N
     for k in (0, 11, 60, 120, len(days) - 1):
         live = step_session(strategy, s, data, days[k], before[k])
         assert live == results[k]
+        assert decision_on(strategy, s, data, days[k]) == results[k].decision
 
 
 def test_leveraged_leg_stays_cash_before_its_first_bar() -> None:

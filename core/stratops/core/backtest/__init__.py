@@ -5,6 +5,7 @@ from stratops.core.backtest.result import BacktestResult
 from stratops.core.backtest.session import (
     PreparedRun,
     SessionResult,
+    decision_on,
     prepare,
     step_session,
 )
@@ -13,6 +14,7 @@ __all__ = [
     "BacktestResult",
     "PreparedRun",
     "SessionResult",
+    "decision_on",
     "prepare",
     "run_backtest",
     "step_session",

@@ -136,6 +136,27 @@ def decision_for(prepared: PreparedRun, position: int, timing: str) -> Decision 
     return prepared.signals.decision(row)
 
 
+def decision_on(
+    strategy: Strategy, spec: TradingStrategySpec, data: MarketData, session_date: dt.date
+) -> Decision | None:
+    """The decision in force for one session (live path: replay from signalStart to the cutoff).
+
+    Timing `close`: the signal row of `session_date`; `open`: that of the session
+    before. None during warm-up.
+    """
+    prepared = prepare(strategy, spec, data, through=session_date)
+    return decision_for(
+        prepared, _position(prepared, strategy, session_date), spec.execution.timing
+    )
+
+
+def _position(prepared: PreparedRun, strategy: Strategy, session_date: dt.date) -> int:
+    position = prepared.index.get(session_date)
+    if position is None:
+        raise UserError(f"{session_date} is not a session of {strategy.signal_symbol} in the data")
+    return position
+
+
 def step_session(
     strategy: Strategy,
     spec: TradingStrategySpec,
@@ -148,9 +169,7 @@ def step_session(
     if portfolio.last_trade_date is not None and session_date <= portfolio.last_trade_date:
         raise UserError(f"portfolio already stepped through {portfolio.last_trade_date}")
     prepared = prepared or prepare(strategy, spec, data, through=session_date)
-    position = prepared.index.get(session_date)
-    if position is None:
-        raise UserError(f"{session_date} is not a session of {strategy.signal_symbol} in the data")
+    position = _position(prepared, strategy, session_date)
     timing = spec.execution.timing
     decision = decision_for(prepared, position, timing)
     market = _market(prepared.prices, position, timing, portfolio)
