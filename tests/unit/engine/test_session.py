@@ -153,3 +153,21 @@ def test_missing_required_symbol_is_a_clear_error() -> None:
     only = market({k: v for k, v in data.bars.items() if k != "TMV"})
     with pytest.raises(UserError, match="lacks TMV"):
         prepare(build_strategy(s), s, only)
+
+
+def test_open_timing_runs_before_the_close_is_known() -> None:
+    """A run shortly after the open: today's bar has an open only; holdings marked at it."""
+    data = random_market(120, seed=5)
+    s = spec(parameters=SMALL, timing="open")
+    days = days_of(data)
+    results, before = replay(data, s, days)
+    today = pd.Timestamp(days[-1])
+    frames = {}
+    for symbol, frame in data.bars.items():
+        f = frame.copy()
+        f.loc[today, ["high", "low", "close", "volume"]] = np.nan
+        frames[symbol] = f
+    partial = step_session(build_strategy(s), s, market(frames), days[-1], before[-1])
+    same_trading(partial, results[-1])
+    opens = {sym: data.bars[sym]["open"].iloc[-1] for sym in partial.portfolio.positions}
+    assert partial.equity == pytest.approx(partial.portfolio.value(opens))
