@@ -10,9 +10,9 @@ curve (the original's two date conventions are gone). Header metrics come from
 `stratops.core.metrics`: sharpe_ratio uses rf = 0, alpha is the ratio of the
 strategy's total return to the baseline's (as in the original header).
 
-A second file, `regime_<strategyClass>.csv`, holds the signal row in force on
-each session (its signal date, cell, trend, vol, T_norm, z, SMAs, bond SMAs,
-crush flag, confirmation counter and target weights).
+A second file, `regime_<strategyClass>.csv`, holds for each session with a
+decision the signal row in force (its signal date, cell, trend, vol, T_norm, z,
+SMAs, bond SMAs, crush flag, confirmation counter and target weights).
 
 Reader: accepts LF or CRLF (mixed), missing or extra comment lines, empty
 numeric cells (-> NaN), `Cell_3` as well as `3` in Regime, and the default

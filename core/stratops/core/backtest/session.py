@@ -104,7 +104,7 @@ def prepare(
     if through is not None:
         calendar = calendar[calendar <= pd.Timestamp(through)]
     calendar = pd.DatetimeIndex(calendar)
-    signal_through = _signal_cutoff(spec, calendar)
+    signal_through = _signal_cutoff(spec, calendar, through)
     signals = strategy.compute_signals(data, spec.signal_start, signal_through)
     offset = int(calendar.searchsorted(signals.dates[0])) if len(signals) else len(calendar)
     index = {d: i for i, d in enumerate(calendar.date)}
@@ -118,10 +118,12 @@ def _check_symbols(strategy: Strategy, data: MarketData) -> None:
         raise UserError(f"market data lacks {', '.join(missing)} needed by {strategy.name}")
 
 
-def _signal_cutoff(spec: TradingStrategySpec, calendar: pd.DatetimeIndex) -> dt.date | None:
+def _signal_cutoff(
+    spec: TradingStrategySpec, calendar: pd.DatetimeIndex, through: dt.date | None
+) -> dt.date | None:
     """Last session whose bars may feed signals: the last one (close) or the one before (open)."""
     if len(calendar) == 0:
-        return None
+        return through
     if spec.execution.timing == "close":
         return calendar[-1].date()
     before_first = (calendar[0] - pd.Timedelta(days=1)).date()
