@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -160,7 +160,3 @@ def summarize(
 def finite_or_none(value: float) -> float | None:
     """JSON has no NaN/inf: undefined metrics become null."""
     return value if math.isfinite(value) else None
-
-
-def percent(metrics: Mapping[str, float], keys: Iterable[str]) -> dict[str, float]:
-    return {k: metrics[k] * 100.0 for k in keys}
