@@ -147,12 +147,11 @@ def outcome_of(view: View, election: Election, ctx: Context) -> Outcome:
 async def _write_statuses(
     ctx: Context, views: dict[str, View], election: Election, target: View
 ) -> None:
-    """Target always; others when their part changed. The old holder is cleared first."""
+    """Target always; others when their part changed. The old holder is cleared first,
+    so no observer ever sees two effective primaries."""
     now = now_rfc3339()
     order = sorted(views.values(), key=lambda v: (v.name != election.previous, v.name))
-    for view in order:
-        if view.deleting:
-            continue
+    for view in order:  # a resource being deleted is written too: it must drop the role first
         desired = build_status(
             view.name, view.namespace, outcome_of(view, election, ctx), view.status, now
         )
