@@ -46,7 +46,7 @@ class OperatorProcess:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> OperatorProcess:
-        command = [sys.executable, "-m", "stratops.core.cli", "operator", "--standalone"]
+        command = [sys.executable, "-m", "stratops.operator", "--standalone"]
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 [*command, "--namespace", self.namespace],
