@@ -1,0 +1,140 @@
+"""A failed runner Job: Warning event and condition always; the webhook only for the primary.
+
+The Jobs here carry the labels the runner CronJob gives its Jobs and run a
+process that fails, on the test kubelet; the real runner's end-to-end test
+covers the CronJob path itself.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any
+
+import pytest
+
+from ..controlplane import Kubectl, wait_for
+from ..fake_kubelet import TestKubelet
+from ..kubeclient import KubeClient
+from .conftest import OperatorProcess
+from .support import TS, apply, condition, events, manifest, wait_status
+
+pytestmark = pytest.mark.cluster
+
+
+class Receiver:
+    """A local HTTP endpoint that records every JSON body POSTed to it."""
+
+    def __init__(self) -> None:
+        self.bodies: list[dict[str, Any]] = []
+        received = self.bodies
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", 0))
+                received.append(json.loads(self.rfile.read(length)))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/alert"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    rec = Receiver()
+    rec.thread.start()
+    yield rec
+    rec.server.shutdown()
+    rec.server.server_close()
+
+
+def failing_job(kube: KubeClient, namespace: str, strategy: str, name: str) -> None:
+    labels = {
+        "app.kubernetes.io/component": "runner",
+        "app.kubernetes.io/managed-by": "stratops-operator",
+        "stratops.dev/strategy": strategy,
+    }
+    container = {
+        "name": "runner",
+        "image": "stratops:test",
+        "command": [sys.executable, "-c", "raise SystemExit(3)"],
+    }
+    job = {
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "metadata": {"name": name, "labels": labels},
+        "spec": {
+            "backoffLimit": 0,
+            "template": {
+                "metadata": {"labels": labels},
+                "spec": {"restartPolicy": "Never", "containers": [container]},
+            },
+        },
+    }
+    kube.create(f"/apis/batch/v1/namespaces/{namespace}/jobs", job)
+
+
+def webhook_secret(kube: KubeClient, namespace: str, url: str) -> None:
+    secret = {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": "stratops-alert-webhook"},
+        "data": {"url": base64.b64encode(url.encode()).decode()},
+    }
+    kube.create(f"/api/v1/namespaces/{namespace}/secrets", secret)
+
+
+def last_run(kube: KubeClient, namespace: str, name: str) -> dict[str, Any]:
+    return condition(kube.get(f"{TS.format(ns=namespace)}/{name}"), "LastRunSucceeded")
+
+
+def test_primary_failure_alerts_once_secondary_never_posts(
+    operator: OperatorProcess,
+    kube: KubeClient,
+    kubectl: Kubectl,
+    namespace: str,
+    test_kubelet: TestKubelet,
+    receiver: Receiver,
+) -> None:
+    webhook_secret(kube, namespace, receiver.url)
+    apply(kubectl, namespace, manifest("v3-5b"), manifest("v3-5d"))
+    wait_status(kube, namespace, "v3-5b", effectivePrimary=True)
+    wait_status(kube, namespace, "v3-5d", effectivePrimary=False)
+
+    failing_job(kube, namespace, "v3-5b", "v3-5b-runner-manual-1")
+    wait_for(lambda: receiver.bodies, 30, "a webhook POST for the primary's failed run")
+    (alert,) = receiver.bodies
+    assert (alert["strategy_id"], alert["job"]) == ("v3_5b", "v3-5b-runner-manual-1")
+    cond = wait_for(lambda: last_run(kube, namespace, "v3-5b") or None, 10, "LastRunSucceeded")
+    assert (cond["status"], cond["reason"]) == ("False", "JobFailed")
+    assert any(t == "Warning" and r == "RunFailed" for t, r, _ in events(kube, namespace, "v3-5b"))
+
+    failing_job(kube, namespace, "v3-5d", "v3-5d-runner-manual-1")
+    wait_for(
+        lambda: last_run(kube, namespace, "v3-5d").get("status") == "False",
+        30,
+        "LastRunSucceeded=False on the secondary",
+    )
+    wait_for(
+        lambda: any(r == "RunFailed" for _, r, _ in events(kube, namespace, "v3-5d")),
+        10,
+        "a RunFailed event on the secondary",
+    )
+
+    operator.stop()
+    operator.start()  # a resumed operator sees both failed Jobs again
+    apply(kubectl, namespace, manifest("v3-5b", displayName="touched after restart"))
+    wait_status(kube, namespace, "v3-5b", phase="Active")
+    time.sleep(2)
+    assert len(receiver.bodies) == 1, "one POST for the primary, none for the secondary"
+    assert wait_status(kube, namespace, "v3-5b")["status"]["effectivePrimary"] is True
