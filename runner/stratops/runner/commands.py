@@ -44,7 +44,12 @@ def date_arg(text: str) -> dt.date:
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", type=Path, metavar="DIR", help="market-data cache or CSVs")
     parser.add_argument("--db", metavar="URL", help="sqlite:///PATH or postgresql://...")
-    parser.add_argument("--state-dir", type=Path, metavar="DIR", help="file state store root")
+    parser.add_argument(
+        "--state-dir",
+        type=Path,
+        metavar="DIR",
+        help="root of the file state store (default with SQLite: <database file>.state)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
 
 

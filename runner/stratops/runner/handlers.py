@@ -72,10 +72,11 @@ def run_one(args: argparse.Namespace) -> int:
     """`stratops run`: one strategy, one day; prints the outcome, returns its exit code."""
     settings = load_settings()
     configure_logging()
-    target = _target(args, settings)
+    db_url = settings.database(args.db)
+    target = _target(args, settings, db_url)
     day = resolve_day(args.date, target.manifest.spec.time_zone)
     directory = settings.data_directory(args.data_dir)
-    engine = open_ledger(settings.database(args.db))
+    engine = open_ledger(db_url)
     try:
         source = MarketDataSource(directory, symbols_of([target.manifest]))
         outcome = run_day(target, source, day, services(engine, settings))
@@ -85,7 +86,7 @@ def run_one(args: argparse.Namespace) -> int:
     return outcome.exit_code
 
 
-def _target(args: argparse.Namespace, settings: RunnerSettings) -> RunTarget:
+def _target(args: argparse.Namespace, settings: RunnerSettings, db_url: str) -> RunTarget:
     if args.state == "configmap":
         if args.strategy is not None:
             raise UserError(
@@ -95,7 +96,7 @@ def _target(args: argparse.Namespace, settings: RunnerSettings) -> RunTarget:
     if args.strategy is None:
         raise UserError("--strategy-name needs --state configmap; locally pass --strategy FILE")
     manifest = load_strategy(args.strategy)
-    return file_target(manifest, settings.state_directory(args.state_dir))
+    return file_target(manifest, settings.state_directory(args.state_dir, db_url))
 
 
 def _print_outcome(outcome: RunOutcome, as_json: bool) -> None:
@@ -122,12 +123,13 @@ def run_many(args: argparse.Namespace) -> int:
     """`stratops run-all`: the summary (or JSON) on stdout, progress on stderr."""
     settings = load_settings()
     configure_logging()
+    db_url = settings.database(args.db)
     request = RunAllRequest(
         manifests=args.manifests,
         days=replay_days(args),
         data_dir=settings.data_directory(args.data_dir),
-        db_url=settings.database(args.db),
-        state_dir=settings.state_directory(args.state_dir),
+        db_url=db_url,
+        state_dir=settings.state_directory(args.state_dir, db_url),
     )
     report = execute_run_all(request, settings, progress_printer(sys.stderr))
     print(json.dumps(report.to_json(), allow_nan=False) if args.json else report_text(report))

@@ -4,7 +4,8 @@ Flags win over the environment; nothing else in the runner reads
 `os.environ`. Variables (all optional):
 
 - `STRATOPS_DB_URL`, `STRATOPS_DATA_DIR`, `STRATOPS_STATE_DIR`: defaults for
-  `--db`, `--data-dir`, `--state-dir`.
+  `--db`, `--data-dir`, `--state-dir` (without either, a SQLite ledger keeps
+  its states in `<database file>.state/`).
 - `STRATOPS_ALERT_WEBHOOK_URL`: where a primary failure is POSTed (JSON).
 - `STRATOPS_NAMESPACE`, `STRATOPS_STRATEGY_NAME`: cluster mode (set by the
   operator on runner pods).
@@ -25,6 +26,7 @@ from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from stratops.core import __version__
+from stratops.core.db.engine import parse_url
 from stratops.core.errors import UserError
 
 FaultPoint = Literal["before_db", "after_db", "after_state"]
@@ -59,13 +61,20 @@ class RunnerSettings(BaseSettings):
             raise UserError("no market data given: pass --data-dir DIR or set STRATOPS_DATA_DIR")
         return found
 
-    def state_directory(self, flag: Path | None) -> Path:
+    def state_directory(self, flag: Path | None, db_url: str) -> Path:
+        """--state-dir, else STRATOPS_STATE_DIR, else `<file>.state` beside a SQLite ledger.
+
+        State beside its ledger keeps a local database and its states together:
+        a fresh database file never meets states written for another one.
+        """
         found = flag or self.state_dir
-        if found is None:
-            raise UserError(
-                "no state directory given: pass --state-dir DIR or set STRATOPS_STATE_DIR"
-            )
-        return found
+        if found is not None:
+            return found
+        url = parse_url(db_url)
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            database = Path(url.database)
+            return database.with_name(database.name + ".state")
+        raise UserError("no state directory given: pass --state-dir DIR or set STRATOPS_STATE_DIR")
 
 
 def load_settings() -> RunnerSettings:
