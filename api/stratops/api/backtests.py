@@ -144,10 +144,16 @@ def _data(
     reported: dict[str, float | str],
     rf: float,
 ) -> BacktestData:
+    """Metrics the way `stratops backtest` reports them: the initial capital counts as the
+    first point (on the first session's date), so the first day's costs and move count."""
     dates: list[dt.date] = [r.date for r in rows]
     equity = [r.portfolio_value for r in rows]
+    baseline_curve = [r.baseline_value for r in rows]
+    if capital is not None and rows:
+        dates, equity = [dates[0], *dates], [capital, *equity]
+        baseline_curve = [capital, *baseline_curve]
     strategy = analytics.equity_metrics(equity, dates, rf)
-    baseline = analytics.baseline_metrics([r.baseline_value for r in rows], dates, rf)
+    baseline = analytics.baseline_metrics(baseline_curve, dates, rf)
     alpha = None
     if baseline is not None and baseline.cagr is not None and strategy.cagr is not None:
         alpha = strategy.cagr - baseline.cagr

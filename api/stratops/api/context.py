@@ -53,7 +53,9 @@ def get_session(context: Context) -> Iterator[Session]:
         yield session
 
 
-DbSession = Annotated[Session, Depends(get_session)]
+# scope="function": the session closes (and its connection returns to the pool) as
+# soon as the endpoint returns, not after the response has been sent.
+DbSession = Annotated[Session, Depends(get_session, scope="function")]
 
 StrategyIdPath = Annotated[
     str,

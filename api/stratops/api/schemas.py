@@ -170,7 +170,7 @@ class CompareResponse(Model):
 
 
 class BacktestInfo(Model):
-    strategy_id: str
+    strategy_id: str | None = Field(description="None for an export no strategy runs.")
     strategy_class: str | None
     source: Literal["database", "csv"]
     backtest_id: int | None

@@ -1,0 +1,40 @@
+// The metric table: one column per strategy, differences against the first, the winner.
+
+import { h } from "../dom.js";
+import { num, pct } from "../format.js";
+
+export const METRICS = [
+  { key: "total_return", label: "Total return", fmt: (v) => pct(v), higherIsBetter: true },
+  { key: "cagr", label: "CAGR", fmt: (v) => pct(v), higherIsBetter: true },
+  { key: "volatility", label: "Volatility", fmt: (v) => pct(v, false), higherIsBetter: false },
+  { key: "sharpe_ratio", label: "Sharpe", fmt: (v) => num(v), higherIsBetter: true },
+  { key: "sortino_ratio", label: "Sortino", fmt: (v) => num(v), higherIsBetter: true },
+  { key: "max_drawdown", label: "Max drawdown", fmt: (v) => pct(v), higherIsBetter: true },
+  { key: "calmar_ratio", label: "Calmar", fmt: (v) => num(v), higherIsBetter: true },
+];
+
+function diffCell(metric, value) {
+  if (value === null || value === undefined) return h("td", { class: "num muted" }, "–");
+  const good = metric.higherIsBetter ? value > 0 : value < 0;
+  const text = metric.key.includes("ratio") ? num(value, true) : `${num(value, true)} pp`;
+  return h("td", { class: `num diff ${value === 0 ? "" : good ? "up" : "down"}` }, text);
+}
+
+// columns: [{id, label, color, metrics}], diffs: {id: {metric: value}}, winner: id|null
+export function metricTable(columns, { diffs = {}, winner = null, baseline = null } = {}) {
+  const first = columns[0];
+  const others = columns.slice(1);
+  const head = h("tr", {},
+    h("th", {}, "Metric"),
+    columns.map((c) => h("th", { class: `num ${c.id === winner ? "winner" : ""}` },
+      h("span", { class: "swatch", style: `background:${c.color}` }), c.label,
+      c.id === winner ? h("span", { class: "badge win", title: "Highest Sharpe over the common dates" }, "winner") : null)),
+    baseline ? h("th", { class: "num" }, h("span", { class: "swatch dashed" }), "QQQ") : null,
+    others.map((c) => h("th", { class: "num" }, `Δ ${c.label} − ${first.label}`)));
+  const rows = METRICS.map((metric) => h("tr", {},
+    h("th", { scope: "row" }, metric.label),
+    columns.map((c) => h("td", { class: "num" }, metric.fmt(c.metrics ? c.metrics[metric.key] : null))),
+    baseline ? h("td", { class: "num muted" }, metric.fmt(baseline[metric.key])) : null,
+    others.map((c) => diffCell(metric, (diffs[c.id] || {})[metric.key]))));
+  return h("table", { class: "metrics" }, h("thead", {}, head), h("tbody", {}, rows));
+}

@@ -1,0 +1,66 @@
+// One strategy: headline numbers, equity against QQQ, regime band, drawdown, metrics.
+
+import { get } from "../api.js";
+import { cellLegend, drawdownChart, equityChart, PALETTE, BASELINE_COLOR, regimeBand } from "../charts.js";
+import { h, notice, panel } from "../dom.js";
+import { CELL_NAMES, cellOf, num, pct, toSeconds, usd } from "../format.js";
+import { metricTable } from "./metrics.js";
+
+function card(label, value, extra = null, tone = "") {
+  return h("div", { class: `card ${tone}` }, h("div", { class: "card-label" }, label),
+    h("div", { class: "card-value" }, value), extra ? h("div", { class: "card-extra" }, extra) : null);
+}
+
+function tone(value) {
+  if (value === null || value === undefined || value === 0) return "";
+  return value > 0 ? "up" : "down";
+}
+
+function cards(body, summary) {
+  const m = body.metrics;
+  const last = body.series[body.series.length - 1];
+  const cell = cellOf(body.current_regime);
+  const regime = cell
+    ? h("span", { class: `cell cell-${cell}` }, `Cell ${cell} · ${CELL_NAMES[cell]}`)
+    : "–";
+  return h("div", { class: "cards" },
+    card("Equity", usd(last ? last.equity : null), summary ? `last run ${summary.last_trade_date || "–"}` : null),
+    card("Total return", pct(m.total_return), `${body.period.trading_days} sessions`, tone(m.total_return)),
+    card("CAGR", pct(m.cagr), null, tone(m.cagr)),
+    card("Sharpe", num(m.sharpe_ratio), `Sortino ${num(m.sortino_ratio)}`),
+    card("Max drawdown", pct(m.max_drawdown), `Calmar ${num(m.calmar_ratio)}`, "down"),
+    card("Regime", regime, last ? `${last.trend || "–"} · ${last.vol || "–"} vol` : null));
+}
+
+export async function renderPerformance(view, { strategyId, summary, log }) {
+  const body = await get("/api/performance", { strategy_id: strategyId });
+  const title = h("div", { class: "view-title" },
+    h("h1", {}, body.display_name), h("span", { class: "muted" }, body.strategy_id),
+    body.period.start_date ? h("span", { class: "muted" }, `${body.period.start_date} → ${body.period.end_date}`) : null);
+  view.append(title);
+  if (!body.series.length) {
+    view.append(notice("No snapshots yet: this strategy has not completed a run."));
+    return;
+  }
+  view.append(cards(body, summary));
+  const seconds = body.series.map((p) => toSeconds(p.date));
+  const equityHost = h("div", { class: "chart", id: "equity-chart" });
+  const bands = h("div", { class: "bands" });
+  const ddHost = h("div", { class: "chart", id: "drawdown-chart" });
+  view.append(
+    panel("Equity vs QQQ buy-and-hold", equityHost, bands, cellLegend()),
+    panel("Drawdown", ddHost),
+    panel("Metrics", metricTable(
+      [{ id: body.strategy_id, label: body.strategy_id, color: PALETTE[0], metrics: body.metrics }],
+      { baseline: body.baseline_metrics }))
+  );
+  const lines = [{ label: body.strategy_id, values: body.series.map((p) => p.equity), color: PALETTE[0] }];
+  if (body.series.some((p) => p.baseline !== null)) {
+    lines.push({ label: "QQQ", values: body.series.map((p) => p.baseline), color: BASELINE_COLOR, dash: true });
+  }
+  const chart = equityChart(equityHost, seconds, lines, { log });
+  regimeBand(bands, chart, body.strategy_id, seconds, body.series.map((p) => p.cell));
+  drawdownChart(ddHost, seconds, [
+    { label: body.strategy_id, values: body.series.map((p) => p.drawdown), color: PALETTE[0] },
+  ]);
+}

@@ -1,0 +1,272 @@
+"""Ledgers the API tests read, built once per test session and copied into each test's database.
+
+A scenario says which strategy runs on which sessions; a *source* turns it
+into rows. `runner` drives the real `stratops run` (what issue 7 asks for);
+`orm` is a development stand-in that writes similar rows through the models.
+`STRATOPS_API_TEST_SOURCE` picks one; the default is the runner whenever the
+`run` subcommand exists. Backtests always come from the real `stratops backtest`.
+
+Each scenario is built into a SQLite file once, then copied row by row into
+the per-test database (SQLite or Postgres) from tests/conftest.py: the rows
+stay exactly what the source wrote, and the tests stay fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine, insert, select
+
+from stratops.core.cli import build_parser, main
+from stratops.core.db import Base, UnitOfWork, create_engine_for, upgrade_to_head
+from stratops.core.db import models as m
+from stratops.core.marketdata import calendar
+
+ROOT = Path(__file__).resolve().parents[3]
+MANIFESTS = ROOT / "manifests" / "strategies"
+SOURCE_ENV = "STRATOPS_API_TEST_SOURCE"
+SYMBOLS = "QQQ,TQQQ,PSQ,TLT,TMF,TMV"
+DATA_START = dt.date(2021, 1, 4)
+SESSIONS = [d.date() for d in calendar.sessions("2024-06-03", "2024-06-21")]  # 14 sessions
+
+
+@dataclass(frozen=True)
+class StrategyPlan:
+    strategy_id: str
+    manifest: Path
+    dates: Sequence[dt.date]
+    failing_date: dt.date | None = None
+    """A session the run is attempted for with no market data for it: a real failure."""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    strategies: Sequence[StrategyPlan] = field(default_factory=tuple)
+    backtests: Sequence[Path] = field(default_factory=tuple)
+
+    @property
+    def ids(self) -> list[str]:
+        return [s.strategy_id for s in self.strategies]
+
+    def dates_of(self, strategy_id: str) -> list[dt.date]:
+        return list(next(s.dates for s in self.strategies if s.strategy_id == strategy_id))
+
+
+V35B = MANIFESTS / "v3-5b.yaml"
+V35D = MANIFESTS / "v3-5d.yaml"
+SCENARIOS = {
+    "empty": Scenario("empty"),
+    "one": Scenario("one", (StrategyPlan("v3_5b", V35B, SESSIONS[:10]),)),
+    # v3_5b runs sessions 0-9, v3_5d sessions 4-12 and then fails on session 13:
+    # the common dates are sessions 4-9.
+    "ranges": Scenario(
+        "ranges",
+        (
+            StrategyPlan("v3_5b", V35B, SESSIONS[:10]),
+            StrategyPlan("v3_5d", V35D, SESSIONS[4:13], failing_date=SESSIONS[13]),
+        ),
+        backtests=(V35B,),
+    ),
+}
+
+
+def source_name() -> str:
+    chosen = os.environ.get(SOURCE_ENV)
+    if chosen:
+        return chosen
+    return "runner" if _has_run_command() else "orm"
+
+
+def _has_run_command() -> bool:
+    parser = build_parser()
+    actions = [a for a in parser._actions if a.dest == "command"]
+    return any("run" in getattr(a, "choices", {}) for a in actions)
+
+
+def fetch_market_data(cache: Path, end: dt.date) -> None:
+    """Synthetic market data through `end` (the cache the runner and backtests read)."""
+    code = main(
+        [
+            "data", "fetch", "--provider", "synthetic", "--seed", "11",
+            "--start", DATA_START.isoformat(), "--end", end.isoformat(),
+            "--symbols", SYMBOLS, "--cache", str(cache),
+        ]
+    )  # fmt: skip
+    assert code == 0, "synthetic market data could not be fetched"
+
+
+def build(scenario: Scenario, workdir: Path) -> Path:
+    """A SQLite file holding `scenario`'s ledger, produced by the chosen source."""
+    path = workdir / f"{scenario.name}.db"
+    url = f"sqlite:///{path}"
+    upgrade_to_head(url)
+    cache = workdir / "cache"
+    if not (cache / "manifest.json").exists():
+        fetch_market_data(cache, SESSIONS[12])
+    if source_name() == "runner":
+        _run_with_runner(scenario, url, cache)
+    else:
+        _write_with_orm(scenario, url)
+    for manifest in scenario.backtests:
+        _backtest(manifest, url, cache, workdir / "dashboards")
+    return path
+
+
+def _backtest(manifest: Path, url: str, cache: Path, dashboards: Path) -> None:
+    code = main(
+        [
+            "backtest", "--strategy", str(manifest), "--data-dir", str(cache),
+            "--start", "2023-01-03", "--end", SESSIONS[12].isoformat(),
+            "--db", url, "--export-dashboard", str(dashboards),
+        ]
+    )  # fmt: skip
+    assert code == 0, f"backtest of {manifest.name} failed"
+
+
+def _run_with_runner(scenario: Scenario, url: str, cache: Path) -> None:
+    for plan in scenario.strategies:
+        for day in plan.dates:
+            code = main(_run_args(plan, day, url, cache))
+            assert code == 0, f"runner failed for {plan.strategy_id} on {day}"
+        if plan.failing_date is not None:
+            assert main(_run_args(plan, plan.failing_date, url, cache)) != 0
+
+
+def _run_args(plan: StrategyPlan, day: dt.date, url: str, cache: Path) -> list[str]:
+    return [
+        "run", "--strategy", str(plan.manifest), "--date", day.isoformat(),
+        "--db", url, "--data-dir", str(cache),
+    ]  # fmt: skip
+
+
+def copy_ledger(source: Path, target_url: str) -> None:
+    """Copy every row of every table (parents first) from a built ledger into `target_url`."""
+    src = create_engine_for(f"sqlite:///{source}")
+    dst = create_engine_for(target_url)
+    try:
+        with src.connect() as read, dst.begin() as write:
+            for table in Base.metadata.sorted_tables:
+                rows = [dict(r) for r in read.execute(select(table)).mappings()]
+                if rows:
+                    write.execute(insert(table), rows)
+            _advance_sequences(write.engine, write)
+    finally:
+        src.dispose()
+        dst.dispose()
+
+
+def _advance_sequences(engine: Engine, connection: object) -> None:
+    """Postgres sequences do not move on explicit ids; keep them past the copied rows."""
+    if engine.dialect.name != "postgresql":
+        return
+    from sqlalchemy import text
+
+    for table in Base.metadata.sorted_tables:
+        if "id" in table.c and table.c.id.autoincrement is True:
+            connection.execute(  # type: ignore[attr-defined]
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"coalesce((SELECT max(id) FROM {table.name}), 0) + 1, false)"
+                )
+            )
+
+
+# ---------------------------------------------------------------------------
+# Development stand-in until the runner lands: similar rows through the models.
+
+
+def _write_with_orm(scenario: Scenario, url: str) -> None:
+    engine = create_engine_for(url)
+    try:
+        with UnitOfWork(engine) as session:
+            for rank, plan in enumerate(scenario.strategies):
+                session.add(_config(plan, primary=rank == 0))
+                for i, day in enumerate(plan.dates):
+                    _add_day(session, plan, i, day, rank)
+                if plan.failing_date is not None:
+                    session.add(
+                        m.RunFailure(
+                            strategy_id=plan.strategy_id,
+                            trade_date=plan.failing_date,
+                            reason="stale_data",
+                            message=f"no market data for {plan.failing_date}",
+                        )
+                    )
+    finally:
+        engine.dispose()
+
+
+def _config(plan: StrategyPlan, primary: bool) -> m.StrategyConfig:
+    return m.StrategyConfig(
+        strategy_id=plan.strategy_id,
+        display_name=f"Hierarchical Adaptive {plan.strategy_id.replace('_', '.')[1:]}",
+        strategy_class=f"Hierarchical_Adaptive_{plan.strategy_id}",
+        is_primary=primary,
+        is_active=True,
+        parameters={},
+        spec={"execution": {"timing": "open"}},
+    )
+
+
+def _add_day(session: object, plan: StrategyPlan, i: int, day: dt.date, rank: int) -> None:
+    equity = 10000.0 * (1 + 0.004 * (rank + 1)) ** i * (1 - 0.01 * (i % 3 == 2))
+    at = dt.datetime.combine(day, dt.time(13, 45), dt.UTC)
+    run = m.StrategyRun(
+        strategy_id=plan.strategy_id,
+        trade_date=day,
+        run_id=f"{plan.strategy_id}-{day}",
+        result="traded" if i == 0 else "no_change",
+        state={"cash": 100.0, "positions": {"QQQ": 20}, "targets": {"QQQ": 1.0}},
+        equity=equity,
+        cash=100.0,
+        cell=1,
+        trend="BullStrong",
+        vol="Low",
+        data_snapshot_id="synthetic-snapshot",
+        params_hash="0" * 64,
+        code_version="dev",
+        started_at=at,
+        finished_at=at + dt.timedelta(seconds=2),
+        duration_seconds=2.0,
+    )
+    session.add(run)  # type: ignore[attr-defined]
+    session.flush()  # type: ignore[attr-defined]
+    session.add(  # type: ignore[attr-defined]
+        m.PerformanceSnapshot(
+            strategy_id=plan.strategy_id,
+            snapshot_date=day,
+            timestamp=at,
+            total_equity=equity,
+            cash=100.0,
+            positions_value=equity - 100.0,
+            baseline_value=10000.0 * (1.003**i),
+            strategy_cell=1,
+            trend_state="BullStrong",
+            vol_state="Low",
+            positions_json=json.dumps({"QQQ": 20}),
+            data_snapshot_id="synthetic-snapshot",
+            run_id=run.id,
+        )
+    )
+    if i == 0:
+        session.add(  # type: ignore[attr-defined]
+            m.Trade(
+                strategy_id=plan.strategy_id,
+                timestamp=at,
+                trade_date=day,
+                symbol="QQQ",
+                action="BUY",
+                quantity=20,
+                price=495.0,
+                value=9900.0,
+                commission=0.2,
+                slippage=9.9,
+                run_id=run.id,
+            )
+        )
