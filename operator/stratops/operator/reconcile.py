@@ -27,10 +27,13 @@ from stratops.operator.status import (
     PRIMARY_CONFLICT,
     READY,
     Outcome,
+    build_primary_status,
     build_status,
     differs,
     now_rfc3339,
 )
+
+PRIMARY_MANAGER = "stratops-operator-primary"
 
 
 async def reconcile(ctx: Context, target: View, others: Iterable[View]) -> None:
@@ -147,17 +150,21 @@ def outcome_of(view: View, election: Election, ctx: Context) -> Outcome:
 async def _write_statuses(
     ctx: Context, views: dict[str, View], election: Election, target: View
 ) -> None:
-    """Target always; others when their part changed. The old holder is cleared first,
-    so no observer ever sees two effective primaries."""
+    """Primary verdicts first (old holder cleared before the new one is set, so no
+    observer ever sees two), then the target's own generation, phase and Ready."""
     now = now_rfc3339()
     order = sorted(views.values(), key=lambda v: (v.name != election.previous, v.name))
-    for view in order:  # a resource being deleted is written too: it must drop the role first
-        desired = build_status(
-            view.name, view.namespace, outcome_of(view, election, ctx), view.status, now
-        )
-        if view is target or differs(view.status, desired):
-            await ctx.kube.apply({**desired}, subresource="status")
-            _post_events(view, desired)
+    for view in order:  # a resource being deleted is written too: it must drop the role
+        outcome = outcome_of(view, election, ctx)
+        verdict = build_primary_status(view.name, view.namespace, outcome, view.status, now)
+        if view is target or differs(view.status, verdict):
+            await ctx.kube.apply(verdict, subresource="status", manager=PRIMARY_MANAGER)
+            _post_events(view, verdict)
+    if not target.deleting:
+        outcome = outcome_of(target, election, ctx)
+        own = build_status(target.name, target.namespace, outcome, target.status, now)
+        await ctx.kube.apply(own, subresource="status")
+        _post_events(target, own)
     if election.changed:
         _post_primary_change(views, election)
 

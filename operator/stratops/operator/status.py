@@ -1,10 +1,11 @@
 """The status the operator writes: a small phase machine plus standard conditions.
 
-Pure functions from "what the operator decided" to the status fields it owns
-(observedGeneration, phase, effectivePrimary, conditions Ready and
-PrimaryConflict). LastRunSucceeded belongs to the runner and to the alert
-path, which write it under their own field managers, so a reconcile never
-erases it. `lastTransitionTime` only moves when a condition's status does.
+Pure functions from "what the operator decided" to the status fields it owns,
+in two server-side-apply bodies with separate field managers: the resource's
+own reconcile (observedGeneration, phase, Ready) and the namespace's primary
+election (effectivePrimary, PrimaryConflict). LastRunSucceeded belongs to the
+runner and to the alert path, under their own field managers, so a reconcile
+never erases it. `lastTransitionTime` only moves when a condition's status does.
 """
 
 from __future__ import annotations
@@ -99,21 +100,7 @@ def conflict_condition(outcome: Outcome, existing: Sequence[JsonDict], now: str)
     )  # fmt: skip
 
 
-def build_status(
-    name: str, namespace: str, outcome: Outcome, current: JsonDict | None, now: str
-) -> JsonDict:
-    """The apply body for the status subresource, holding exactly the operator's fields."""
-    existing = (current or {}).get("conditions") or []
-    status: JsonDict = {
-        "phase": phase(outcome),
-        "effectivePrimary": outcome.effective_primary,
-        "conditions": [
-            ready_condition(outcome, existing, now),
-            conflict_condition(outcome, existing, now),
-        ],
-    }
-    if outcome.generation is not None:
-        status["observedGeneration"] = outcome.generation
+def _body(name: str, namespace: str, status: JsonDict) -> JsonDict:
     return {
         "apiVersion": API_VERSION,
         "kind": KIND,
@@ -122,18 +109,47 @@ def build_status(
     }
 
 
+def build_status(
+    name: str, namespace: str, outcome: Outcome, current: JsonDict | None, now: str
+) -> JsonDict:
+    """What reconciling this resource's own children establishes: generation, phase, Ready.
+
+    Written only by the resource's own reconcile (field manager `stratops-operator`),
+    so observedGeneration never claims children that were not applied yet.
+    """
+    existing = (current or {}).get("conditions") or []
+    status: JsonDict = {
+        "phase": phase(outcome),
+        "conditions": [ready_condition(outcome, existing, now)],
+    }
+    if outcome.generation is not None:
+        status["observedGeneration"] = outcome.generation
+    return _body(name, namespace, status)
+
+
+def build_primary_status(
+    name: str, namespace: str, outcome: Outcome, current: JsonDict | None, now: str
+) -> JsonDict:
+    """The namespace's verdict on this resource: effectivePrimary and PrimaryConflict.
+
+    Any reconcile in the namespace may write it (field manager
+    `stratops-operator-primary`), because an election changes other resources too.
+    """
+    existing = (current or {}).get("conditions") or []
+    status: JsonDict = {
+        "effectivePrimary": outcome.effective_primary,
+        "conditions": [conflict_condition(outcome, existing, now)],
+    }
+    return _body(name, namespace, status)
+
+
 def last_run_failed_status(
     name: str, namespace: str, message: str, current: JsonDict | None, now: str
 ) -> JsonDict:
     """LastRunSucceeded=False after a failed runner Job (written by the alert path)."""
     existing = (current or {}).get("conditions") or []
     cond = condition(LAST_RUN_SUCCEEDED, False, "JobFailed", message, None, existing, now)
-    return {
-        "apiVersion": API_VERSION,
-        "kind": KIND,
-        "metadata": {"name": name, "namespace": namespace},
-        "status": {"conditions": [cond]},
-    }
+    return _body(name, namespace, {"conditions": [cond]})
 
 
 def differs(current: JsonDict | None, desired: JsonDict) -> bool:

@@ -145,6 +145,6 @@ def release_strategies(kube: KubeClient, namespace: str) -> None:
         kube.delete_if_present(f"{path}/{item['metadata']['name']}")
     wait_for(
         lambda: not kube.get(path)["items"],
-        timeout=30,
+        timeout=120,
         message=f"TradingStrategies in {namespace} kept their finalizers",
     )

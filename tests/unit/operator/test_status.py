@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from stratops.operator.status import (
     Outcome,
+    build_primary_status,
     build_status,
     differs,
     last_run_failed_status,
@@ -27,13 +28,15 @@ def test_phase_machine() -> None:
 
 def test_healthy_primary() -> None:
     body = build_status("v3-5b", "ns", OK, None, T0)
-    assert body["apiVersion"] == "trading.stratops.dev/v1alpha1"
+    verdict = build_primary_status("v3-5b", "ns", OK, None, T0)
+    assert body["apiVersion"] == verdict["apiVersion"] == "trading.stratops.dev/v1alpha1"
     assert body["metadata"] == {"name": "v3-5b", "namespace": "ns"}
     status = body["status"]
-    assert (status["phase"], status["effectivePrimary"], status["observedGeneration"]) == (
-        "Active", True, 3,
-    )  # fmt: skip
-    ready, conflict = _conditions(body)["Ready"], _conditions(body)["PrimaryConflict"]
+    assert set(status) == {"phase", "observedGeneration", "conditions"}
+    assert (status["phase"], status["observedGeneration"]) == ("Active", 3)
+    assert set(verdict["status"]) == {"effectivePrimary", "conditions"}
+    assert verdict["status"]["effectivePrimary"] is True
+    ready, conflict = _conditions(body)["Ready"], _conditions(verdict)["PrimaryConflict"]
     assert (ready["status"], ready["reason"], ready["lastTransitionTime"]) == (
         "True",
         "Reconciled",
@@ -53,7 +56,7 @@ def test_invalid_spec_names_the_field() -> None:
 
 def test_conflict_condition() -> None:
     torn = Outcome(2, None, True, True, "claimed by 2 resources", "MultipleClaims")
-    conflict = _conditions(build_status("x", "ns", torn, None, T0))["PrimaryConflict"]
+    conflict = _conditions(build_primary_status("x", "ns", torn, None, T0))["PrimaryConflict"]
     assert (conflict["status"], conflict["reason"], conflict["message"]) == (
         "True", "MultipleClaims", "claimed by 2 resources",
     )  # fmt: skip
