@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 
 from stratops.operator.kube import KubeApi
+from stratops.operator.primary import Election
 from stratops.operator.settings import OperatorSettings
 
 
@@ -23,6 +24,7 @@ class Context:
     engine: Engine
     kube: KubeApi = field(default_factory=KubeApi)
     primaries: dict[str, str | None] = field(default_factory=dict)
+    elections: dict[str, Election] = field(default_factory=dict)
     _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
 
     def lock(self, namespace: str) -> asyncio.Lock:

@@ -67,6 +67,14 @@ class Election:
         )
 
 
+def verdict(election: Election | None, name: str) -> tuple[bool, str | None]:
+    """What an election says about one resource: holder or not, and its conflict message."""
+    if election is None:
+        return (False, None)
+    conflict = election.conflict_message(name) if name in election.conflicting else None
+    return (election.effective == name, conflict)
+
+
 def elect(claims: Iterable[Claim], previous: str | None) -> Election:
     """The effective primary given every resource of a namespace and the previous holder."""
     alive = {c.name: c for c in claims if not c.deleting}

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
-from typing import cast
+from typing import Any, cast
 
 import kopf
 
 from stratops.operator import children as ch
+from stratops.operator import primary
 from stratops.operator.children.marketdata import Member
 from stratops.operator.children.runner import runner_schedule
 from stratops.operator.context import Context
@@ -34,6 +35,7 @@ from stratops.operator.status import (
 )
 
 PRIMARY_MANAGER = "stratops-operator-primary"
+JsonDict = dict[str, Any]
 
 
 async def reconcile(ctx: Context, target: View, others: Iterable[View]) -> None:
@@ -50,6 +52,7 @@ async def reconcile(ctx: Context, target: View, others: Iterable[View]) -> None:
         await ensure_market_data(ctx, target.namespace, views.values(), election)
         await _write_statuses(ctx, views, election, target)
         ctx.primaries[target.namespace] = election.effective
+        ctx.elections[target.namespace] = election
         await _mirror(ctx, target, election)
 
 
@@ -153,11 +156,12 @@ async def _write_statuses(
     """Primary verdicts first (old holder cleared before the new one is set, so no
     observer ever sees two), then the target's own generation, phase and Ready."""
     now = now_rfc3339()
+    before = ctx.elections.get(target.namespace)
     order = sorted(views.values(), key=lambda v: (v.name != election.previous, v.name))
     for view in order:  # a resource being deleted is written too: it must drop the role
         outcome = outcome_of(view, election, ctx)
         verdict = build_primary_status(view.name, view.namespace, outcome, view.status, now)
-        if view is target or differs(view.status, verdict):
+        if view is target or _verdict_moved(before, election, view, verdict):
             await ctx.kube.apply(verdict, subresource="status", manager=PRIMARY_MANAGER)
             _post_events(view, verdict)
     if not target.deleting:
@@ -167,6 +171,14 @@ async def _write_statuses(
         _post_events(target, own)
     if election.changed:
         _post_primary_change(views, election)
+
+
+def _verdict_moved(before: Election | None, now: Election, view: View, body: JsonDict) -> bool:
+    """Whether another resource's verdict needs writing: it changed since the last election
+    this process made, or (first election after a start) it differs from its status."""
+    if before is None:
+        return differs(view.status, body)
+    return primary.verdict(before, view.name) != primary.verdict(now, view.name)
 
 
 def _post_events(view: View, desired: dict[str, object]) -> None:
