@@ -101,7 +101,7 @@ def test_live_days_equal_the_backtest_days(
     place: Place, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Decision, fills and equity of each live day are the backtest's for that day."""
-    days = session_days("2025-03-03", "2025-03-14")
+    days = session_days("2025-06-20", "2025-07-03")  # trades on 06-24 and 06-27 too
     outs = [run_json(capsys, place.run_args(V35B, day)) for day in days]
     manifest = load_strategy(V35B)
     strategy = build_strategy(manifest.spec)
