@@ -29,7 +29,7 @@ from stratops.operator.children.common import COMPONENT_RUNNER, LABEL_COMPONENT,
 from stratops.operator.context import Context
 from stratops.operator.kube import KubeError
 from stratops.operator.reconcile import post_event, reconcile
-from stratops.operator.resources import View
+from stratops.operator.resources import View, mark_duplicates
 
 PREFIX = "stratops.dev"
 RETRY_DELAY_S = 3.0
@@ -87,10 +87,15 @@ def strategies(*, body: kopf.Body, **_: Any) -> dict[str, View]:
 
 
 def _inputs(kwargs: dict[str, Any]) -> tuple[Context, View, list[View]]:
-    """The context, this resource, and the rest of its namespace from the index."""
+    """The context, this resource, and the rest of its namespace from the index,
+    with strategyIds already taken by older resources (in any namespace) marked."""
     view = View.from_body(kwargs["body"])
     index: kopf.Index[str, View] = kwargs["strategies"]
-    return context(kwargs["memo"]), view, list(index.get(view.namespace, []))
+    everyone = [v for namespace in index for v in index[namespace] if v.uid != view.uid]
+    everyone.append(view)
+    local = [v for v in everyone if v.namespace == view.namespace and v.uid != view.uid]
+    target, *others = mark_duplicates([view, *local], everyone)
+    return context(kwargs["memo"]), target, others
 
 
 @kopf.on.resume(GROUP, VERSION, PLURAL)

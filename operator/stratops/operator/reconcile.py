@@ -236,6 +236,8 @@ def _move_reason(election: Election, old: View | None) -> str:
 
 
 async def _mirror(ctx: Context, target: View, election: Election) -> None:
+    if target.duplicate_of:
+        return  # the row belongs to the resource that had the strategyId first
     if target.deleting:
         await asyncio.to_thread(mark_removed, ctx.engine, target)
     else:

@@ -9,8 +9,8 @@ parameters with the class's own model; a failure names the field.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -60,6 +60,8 @@ class View:
     annotations: Mapping[str, str] = field(default_factory=dict)
     labels: Mapping[str, str] = field(default_factory=dict)
     deleting: bool = False
+    created: str = ""
+    duplicate_of: str | None = None  # "namespace/name" of an older user of the strategyId
 
     @classmethod
     def from_body(cls, body: Mapping[str, Any]) -> View:
@@ -74,6 +76,7 @@ class View:
             annotations=dict(meta.get("annotations") or {}),
             labels=dict(meta.get("labels") or {}),
             deleting=bool(meta.get("deletionTimestamp")),
+            created=str(meta.get("creationTimestamp") or ""),
         )
 
     @property
@@ -101,7 +104,14 @@ class View:
         return {"apiVersion": API_VERSION, "kind": KIND, "metadata": meta}
 
     def check(self) -> Checked:
-        return check_spec(json.dumps(self.raw_spec, sort_keys=True))
+        checked = check_spec(json.dumps(self.raw_spec, sort_keys=True))
+        if self.duplicate_of is None:
+            return checked
+        message = (
+            f"spec.strategyId: {self.strategy_id!r} is already used by {self.duplicate_of}; "
+            "each strategy needs its own id (it keys every database row)"
+        )
+        return Checked(checked.spec, error=message)
 
     def git_revision(self) -> str | None:
         return git_revision(self.annotations, self.labels)
@@ -133,3 +143,21 @@ def git_revision(annotations: Mapping[str, str], labels: Mapping[str, str]) -> s
         if value:
             return value[:64]
     return None
+
+
+def mark_duplicates(views: Iterable[View], everyone: Iterable[View]) -> list[View]:
+    """`views` with `duplicate_of` set where an older resource has the same strategyId.
+
+    The strategyId keys every database row, so two resources sharing one would
+    mix their ledgers; the older one keeps it, the newer is put in Error.
+    """
+    first: dict[str, View] = {}
+    for view in sorted(everyone, key=lambda v: (v.created, v.namespace, v.name)):
+        first.setdefault(view.strategy_id, view)
+    result = []
+    for view in views:
+        owner = first.get(view.strategy_id)
+        taken = owner is not None and owner.uid != view.uid
+        other = f"{owner.namespace}/{owner.name}" if owner is not None and taken else None
+        result.append(replace(view, duplicate_of=other))
+    return result

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Generator, Iterator
@@ -44,12 +45,19 @@ class OperatorProcess:
             "STRATOPS_OPERATOR_MARKET_DATA_PROVIDER": "synthetic",
         }
         self.process: subprocess.Popen[bytes] | None = None
+        self.liveness_port = free_port()
 
     def start(self) -> OperatorProcess:
         command = [sys.executable, "-m", "stratops.operator", "--standalone"]
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                [*command, "--namespace", self.namespace],
+                [
+                    *command,
+                    "--namespace",
+                    self.namespace,
+                    "--liveness-port",
+                    str(self.liveness_port),
+                ],
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -74,6 +82,12 @@ class OperatorProcess:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="session")

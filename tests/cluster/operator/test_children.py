@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import httpx
 import pytest
 from sqlalchemy import Engine
 
@@ -130,3 +131,15 @@ def test_delete_removes_children_but_keeps_state_and_history(
     rows = configs(engine)
     assert set(rows) == {"v3_5b", "v3_5d"}, "database history is never deleted"
     assert not rows["v3_5b"].is_active
+
+
+def test_liveness_endpoint(operator: OperatorProcess) -> None:
+    url = f"http://127.0.0.1:{operator.liveness_port}/healthz"
+
+    def healthy() -> bool:
+        try:
+            return httpx.get(url, timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    wait_for(healthy, 20, f"{url} answers 200")

@@ -57,3 +57,17 @@ def test_bad_parameter_suspends_the_existing_cronjob(
     apply(kubectl, namespace, manifest("v3-5b"))
     wait_status(kube, namespace, "v3-5b", phase="Active")
     assert kube.get(cronjob)["spec"]["suspend"] is False
+
+
+def test_second_resource_with_the_same_strategy_id_is_refused(
+    operator: OperatorProcess, kube: KubeClient, kubectl: Kubectl, namespace: str
+) -> None:
+    apply(kubectl, namespace, manifest("v3-5b"))
+    wait_status(kube, namespace, "v3-5b", phase="Active")
+    copy = manifest("v3-5b", primary=False)
+    copy["metadata"]["name"] = "v3-5b-copy"
+    apply(kubectl, namespace, copy)
+    obj = wait_status(kube, namespace, "v3-5b-copy", phase="Error")
+    assert "already used by" in condition(obj, "Ready")["message"]
+    assert kube.get_or_none(CHILD_PATHS["cronjob"].format(ns=namespace, name="v3-5b-copy")) is None
+    assert wait_status(kube, namespace, "v3-5b", phase="Active")

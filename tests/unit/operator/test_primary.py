@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stratops.operator.primary import Claim, Election, elect, previous_from_status
+from stratops.operator.primary import Claim, Election, elect, previous_from_status, verdict
 
 B, D = "v3-5b", "v3-5d"
 
@@ -143,3 +143,12 @@ def test_previous_from_status() -> None:
     assert previous_from_status(both) == D
     gone = [Claim(B, True, deleting=True, marked_effective=True)]
     assert previous_from_status(gone) is None
+
+
+def test_verdict_per_resource() -> None:
+    torn = elect(world(True, True), B)
+    assert verdict(torn, B)[0] is True
+    assert verdict(torn, D)[0] is False
+    assert verdict(torn, D)[1] is not None
+    assert verdict(elect(world(False, True), B), D) == (True, None)
+    assert verdict(None, D) == (False, None)

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from stratops.operator.alerts import ALERTED, failure_of
-from stratops.operator.resources import View, check_spec, git_revision
+from stratops.operator.resources import View, check_spec, git_revision, mark_duplicates
 
 
 def _spec(**changes: Any) -> str:
@@ -84,3 +84,20 @@ def test_failed_job_is_read_once() -> None:
     assert failure_of(_job(failed, {ALERTED: "2026-01-01T00:00:00Z"})) is None
     assert failure_of(_job([{"type": "Complete", "status": "True"}])) is None
     assert failure_of(_job([])) is None
+
+
+def _v(name: str, sid: str, created: str, namespace: str = "ns") -> View:
+    return View(name=name, namespace=namespace, uid=f"{namespace}-{name}", generation=1,
+                raw_spec={"strategyId": sid, "strategyClass": "Hierarchical_Adaptive_v3_5b"},
+                created=created)  # fmt: skip
+
+
+def test_a_strategy_id_belongs_to_the_oldest_resource() -> None:
+    old, new = _v("b", "v3_5b", "2026-01-01T00:00:00Z"), _v("copy", "v3_5b", "2026-02-01T00:00:00Z")
+    elsewhere = _v("b", "v3_5b", "2026-03-01T00:00:00Z", namespace="other")
+    marked = mark_duplicates([old, new, elsewhere], [new, elsewhere, old])
+    assert [v.duplicate_of for v in marked] == [None, "ns/b", "ns/b"]
+    error = marked[1].check().error
+    assert error is not None
+    assert error.startswith("spec.strategyId: 'v3_5b' is already used by ns/b")
+    assert marked[0].check().error is None
