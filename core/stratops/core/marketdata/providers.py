@@ -69,10 +69,9 @@ def fetch_market_data(
 
 def make_provider(name: str, *, source: Path | None = None, seed: int | None = None) -> Provider:
     """Build a provider by its CLI name, with a clear error for a missing option."""
+    from stratops.core.marketdata.directory import DirectoryProvider
     from stratops.core.marketdata.synthetic import DEFAULT_SEED, SyntheticProvider
     from stratops.core.marketdata.yahoo import YahooProvider
-
-    from stratops.core.marketdata.directory import DirectoryProvider
 
     if name == "dir":
         if source is None:
