@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from stratops.api import promote
 from stratops.core.errors import UserError
 
 
@@ -38,6 +39,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="start even if the database user may write (local experiments only)",
     )
     parser.set_defaults(handler=_serve)
+    promote.register(subparsers)
 
 
 def build_settings(args: argparse.Namespace) -> Any:
