@@ -45,18 +45,24 @@ def session_days(start: str, end: str) -> list[dt.date]:
     return [d.date() for d in sessions(start, end)]
 
 
-def cli(*argv: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def cli(
+    *argv: str | Path, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     """`stratops ARGV` in a fresh process (inherits the environment plus `env`)."""
     full_env = {**os.environ, **(env or {})}
     command = [sys.executable, "-m", "stratops.core.cli", *map(str, argv)]
-    return subprocess.run(command, env=full_env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        command, env=full_env, cwd=cwd, capture_output=True, text=True, timeout=300
+    )
 
 
-def popen(*argv: str | Path, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+def popen(
+    *argv: str | Path, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.Popen[str]:
     full_env = {**os.environ, **(env or {})}
     command = [sys.executable, "-m", "stratops.core.cli", *map(str, argv)]
     return subprocess.Popen(
-        command, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        command, env=full_env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
 
 
