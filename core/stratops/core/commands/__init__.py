@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from stratops.core.commands import backtest, data, db, validate
+from stratops.core.commands import backtest, data, db, migrate_registry, validate
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    for module in (validate, db, data, backtest):
+    for module in (validate, db, data, backtest, migrate_registry):
         module.register(subparsers)
