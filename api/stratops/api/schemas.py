@@ -70,6 +70,7 @@ class StrategyDetail(StrategySummary):
 class Position(Model):
     symbol: str
     quantity: float
+    price: float | None = Field(None, description="The mark of the last snapshot.")
     value: float | None = None
 
 

@@ -116,7 +116,7 @@ def state(session: Session, strategy_id: str) -> StrategyState:
         result=run.result if run is not None else None,
         equity=run.equity if run is not None else _attr(snapshot, "total_equity"),
         cash=run.cash if run is not None else _attr(snapshot, "cash"),
-        positions=positions(stored.get("positions"), _attr(snapshot, "positions_json")),
+        positions=positions(_held(stored), _attr(snapshot, "positions_json")),
         cell=run.cell if run is not None else _attr(snapshot, "strategy_cell"),
         trend=run.trend if run is not None else None,
         vol=run.vol if run is not None else None,
@@ -128,8 +128,17 @@ def state(session: Session, strategy_id: str) -> StrategyState:
     )
 
 
+def _held(stored: dict[str, Any]) -> Any:
+    """Shares held: `current_positions` in the runner's state document (the legacy
+    state.json layout), `positions` in a bare portfolio state."""
+    return stored.get("current_positions", stored.get("positions"))
+
+
 def _attr(row: AnyRow | None, name: str) -> Any:
     return getattr(row, name) if row is not None else None
+
+
+Mark = tuple[float | None, float | None, float | None]
 
 
 def positions(held: Any, snapshot_json: str | None) -> list[Position]:
@@ -138,22 +147,29 @@ def positions(held: Any, snapshot_json: str | None) -> list[Position]:
     Without a state (legacy rows) the snapshot's `positions_json` is the only
     source; it is read leniently because the legacy engine wrote several forms.
     """
-    values = _snapshot_positions(snapshot_json)
+    marks = _snapshot_positions(snapshot_json)
     if isinstance(held, dict) and held:
         return [
-            Position(symbol=str(s), quantity=float(q), value=values.get(str(s), (None, None))[1])
+            Position(symbol=str(s), quantity=float(q), **_mark(marks.get(str(s))))
             for s, q in sorted(held.items())
             if isinstance(q, int | float) and q
         ]
     return [
-        Position(symbol=s, quantity=q, value=v)
-        for s, (q, v) in sorted(values.items())
+        Position(symbol=s, quantity=q, **_mark((q, p, v)))
+        for s, (q, p, v) in sorted(marks.items())
         if q is not None and q
     ]
 
 
-def _snapshot_positions(raw: str | None) -> dict[str, tuple[float | None, float | None]]:
-    """`{symbol: (quantity, value)}` from `{S: qty}`, `{S: {quantity, value}}` or a list."""
+def _mark(entry: tuple[float | None, float | None, float | None] | None) -> dict[str, Any]:
+    return (
+        {"price": None, "value": None} if entry is None else {"price": entry[1], "value": entry[2]}
+    )
+
+
+def _snapshot_positions(raw: str | None) -> dict[str, Mark]:
+    """`{symbol: (quantity, price, value)}` from `{S: qty}`, `{S: {quantity, price, value}}`
+    (what the runner writes) or a list of such objects."""
     try:
         data = json.loads(raw) if raw else None
     except ValueError:
@@ -163,17 +179,19 @@ def _snapshot_positions(raw: str | None) -> dict[str, tuple[float | None, float 
         items = list(data.items())
     elif isinstance(data, list):
         items = [(d.get("symbol"), d) for d in data if isinstance(d, dict)]
-    return {str(s): _quantity_value(v) for s, v in items if s is not None}
+    return {str(s): _quantity_price_value(v) for s, v in items if s is not None}
 
 
-def _quantity_value(entry: Any) -> tuple[float | None, float | None]:
+def _quantity_price_value(entry: Any) -> Mark:
     if isinstance(entry, int | float):
-        return float(entry), None
+        return float(entry), None, None
     if isinstance(entry, dict):
         q = entry.get("quantity", entry.get("shares", entry.get("qty")))
+        p = entry.get("price")
         v = entry.get("value", entry.get("market_value"))
-        return (
-            float(q) if isinstance(q, int | float) else None,
-            float(v) if isinstance(v, int | float) else None,
-        )
-    return None, None
+        return _number(q), _number(p), _number(v)
+    return None, None, None
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None

@@ -21,6 +21,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from stratops.api.app import create_app
 from stratops.api.settings import ApiSettings
@@ -124,39 +125,45 @@ def make_client(
     dashboards_dir: Path,
 ) -> Iterator[Callable[..., ApiClient]]:
     """`make_client(scenario)`: an app on that scenario's ledger, as the read-only user."""
-    apps: list[tuple[FastAPI, str]] = []
+    apps: list[FastAPI] = []
 
     def make(name: str, **settings: Any) -> ApiClient:
-        admin_url = api_db(name)
-        url = readonly_login(admin_url)
+        url = readonly_login(api_db(name))
         settings.setdefault("dashboards_dir", dashboards_dir if name != "empty" else None)
         config = ApiSettings(db_url=url, **settings)
         app = create_app(config, clock=lambda: NOW)
-        apps.append((app, admin_url))
+        apps.append(app)
         return ApiClient(app)
 
     yield make
-    for app, admin_url in apps:
-        engine = app.state.context.engine
-        engine.dispose()
-        _wait_until_disconnected(admin_url, engine.url.username)
+    for app in apps:
+        app.state.context.engine.dispose()
 
 
-def _wait_until_disconnected(admin_url: str, user: str | None, seconds: float = 10) -> None:
-    """A closed Postgres connection's server process exits a moment later; dropping the
-    test database before that would have to signal another role's process."""
-    if parse_url(admin_url).get_backend_name() != "postgresql":
+@pytest.fixture(autouse=True)
+def _postgres_drops_cleanly(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Drop a test's Postgres database here, retrying, before tests/conftest.py's
+    `DROP DATABASE IF EXISTS` (then a no-op) runs.
+
+    An autovacuum worker, or a server process whose client just disconnected, has
+    no role the test user may signal; `DROP DATABASE ... WITH (FORCE)` fails while
+    one is attached. Such processes are gone within moments, so try again.
+    """
+    url = request.getfixturevalue("db_url") if "db_url" in request.fixturenames else None
+    yield
+    if url is None or parse_url(url).get_backend_name() != "postgresql":
         return
-    admin = create_engine_for(admin_url)
-    query = text(
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND usename = :u"
-    )
+    server = create_engine_for(os.environ[PG_URL_ENV])
+    drop = text(f'DROP DATABASE IF EXISTS "{parse_url(url).database}" WITH (FORCE)')
     try:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            with admin.connect() as conn:
-                if conn.execute(query, {"u": user}).scalar_one() == 0:
-                    return
-            time.sleep(0.02)
+        for attempt in range(200):
+            try:
+                with server.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                    conn.execute(drop)
+                return
+            except DBAPIError:
+                if attempt == 199:
+                    raise
+                time.sleep(0.05)
     finally:
-        admin.dispose()
+        server.dispose()

@@ -86,7 +86,7 @@ def source_name() -> str:
 def _has_run_command() -> bool:
     parser = build_parser()
     actions = [a for a in parser._actions if a.dest == "command"]
-    return any("run" in getattr(a, "choices", {}) for a in actions)
+    return any("run-all" in (getattr(a, "choices", None) or {}) for a in actions)
 
 
 def fetch_market_data(cache: Path, end: dt.date) -> None:
@@ -110,7 +110,7 @@ def build(scenario: Scenario, workdir: Path) -> Path:
     if not (cache / "manifest.json").exists():
         fetch_market_data(cache, SESSIONS[12])
     if source_name() == "runner":
-        _run_with_runner(scenario, url, cache)
+        _run_with_runner(scenario, url, cache, workdir)
     else:
         _write_with_orm(scenario, url)
     for manifest in scenario.backtests:
@@ -129,20 +129,45 @@ def _backtest(manifest: Path, url: str, cache: Path, dashboards: Path) -> None:
     assert code == 0, f"backtest of {manifest.name} failed"
 
 
-def _run_with_runner(scenario: Scenario, url: str, cache: Path) -> None:
+def _run_with_runner(scenario: Scenario, url: str, cache: Path, workdir: Path) -> None:
+    """`stratops run-all` over each stretch of sessions with the same strategies running,
+    so strategies start and stop on different days; then the attempts that must fail."""
+    for who, span in _stretches(scenario):
+        folder = _manifest_folder(workdir, scenario, who)
+        code = main(
+            [
+                "run-all", "--manifests", str(folder), "--db", url, "--data-dir", str(cache),
+                "--from", span[0].isoformat(), "--to", span[-1].isoformat(),
+            ]
+        )  # fmt: skip
+        assert code == 0, f"run-all failed for {sorted(who)} {span[0]}..{span[-1]}"
     for plan in scenario.strategies:
-        for day in plan.dates:
-            code = main(_run_args(plan, day, url, cache))
-            assert code == 0, f"runner failed for {plan.strategy_id} on {day}"
         if plan.failing_date is not None:
-            assert main(_run_args(plan, plan.failing_date, url, cache)) != 0
+            folder = _manifest_folder(workdir, scenario, frozenset({plan.strategy_id}))
+            day = plan.failing_date.isoformat()
+            main(["run-all", "--manifests", str(folder), "--db", url, "--data-dir", str(cache),
+                  "--date", day])  # fmt: skip
 
 
-def _run_args(plan: StrategyPlan, day: dt.date, url: str, cache: Path) -> list[str]:
-    return [
-        "run", "--strategy", str(plan.manifest), "--date", day.isoformat(),
-        "--db", url, "--data-dir", str(cache),
-    ]  # fmt: skip
+def _stretches(scenario: Scenario) -> list[tuple[frozenset[str], list[dt.date]]]:
+    days = sorted({d for plan in scenario.strategies for d in plan.dates})
+    stretches: list[tuple[frozenset[str], list[dt.date]]] = []
+    for day in days:
+        who = frozenset(p.strategy_id for p in scenario.strategies if day in p.dates)
+        if stretches and stretches[-1][0] == who:
+            stretches[-1][1].append(day)
+        else:
+            stretches.append((who, [day]))
+    return stretches
+
+
+def _manifest_folder(workdir: Path, scenario: Scenario, who: frozenset[str]) -> Path:
+    folder = workdir / "manifests" / scenario.name / "-".join(sorted(who))
+    folder.mkdir(parents=True, exist_ok=True)
+    for plan in scenario.strategies:
+        if plan.strategy_id in who:
+            (folder / plan.manifest.name).write_bytes(plan.manifest.read_bytes())
+    return folder
 
 
 def copy_ledger(source: Path, target_url: str) -> None:
@@ -222,7 +247,7 @@ def _add_day(session: object, plan: StrategyPlan, i: int, day: dt.date, rank: in
         trade_date=day,
         run_id=f"{plan.strategy_id}-{day}",
         result="traded" if i == 0 else "no_change",
-        state={"cash": 100.0, "positions": {"QQQ": 20}, "targets": {"QQQ": 1.0}},
+        state={"cash": 100.0, "current_positions": {"QQQ": 20}, "last_allocation": {"QQQ": 1.0}},
         equity=equity,
         cash=100.0,
         cell=1,
@@ -249,7 +274,7 @@ def _add_day(session: object, plan: StrategyPlan, i: int, day: dt.date, rank: in
             strategy_cell=1,
             trend_state="BullStrong",
             vol_state="Low",
-            positions_json=json.dumps({"QQQ": 20}),
+            positions_json=json.dumps({"QQQ": {"quantity": 20, "price": 495.0, "value": 9900.0}}),
             data_snapshot_id="synthetic-snapshot",
             run_id=run.id,
         )

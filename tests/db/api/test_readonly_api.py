@@ -32,9 +32,8 @@ def test_a_write_through_the_apis_connection_fails(make_client: MakeClient) -> N
 @postgres_only
 def test_the_database_role_refuses_even_a_read_write_transaction(make_client: MakeClient) -> None:
     engine = make_client("one").app.state.context.engine
-    with engine.connect() as connection:
-        connection.execute(text("SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE"))
-        connection.rollback()
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("SET default_transaction_read_only = off"))
         with pytest.raises(DBAPIError, match="permission denied"):
             connection.execute(WRITE)
 

@@ -64,8 +64,11 @@ def test_state_is_the_last_runs_state(make_client: MakeClient) -> None:
     assert state["equity"] == pytest.approx(
         client.json("/api/strategies")["strategies"][0]["current_equity"]
     )
-    held = state["state"]["positions"]
+    held = state["state"]["current_positions"]  # the runner's state document
+    assert held
     assert {p["symbol"]: p["quantity"] for p in state["positions"]} == {
         s: float(q) for s, q in held.items() if q
     }
+    for position in state["positions"]:
+        assert position["value"] == pytest.approx(position["quantity"] * position["price"])
     assert state["cash"] == pytest.approx(state["state"]["cash"])
