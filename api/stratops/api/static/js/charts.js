@@ -32,10 +32,23 @@ function logRange(u, min, max) {
   return [min * 0.97, max * 1.03];
 }
 
+// Daily data: ticks never closer than a day; months and years align to the calendar.
+const DAY = 86400;
+const MONTH = 30 * DAY;
+const YEAR = 365 * DAY;
+const TIME_INCRS = [DAY, 2 * DAY, 3 * DAY, 7 * DAY, 14 * DAY, MONTH, 2 * MONTH, 3 * MONTH,
+  6 * MONTH, YEAR, 2 * YEAR, 5 * YEAR, 10 * YEAR];
+// [tick increment, format, format when the year changes, ..., mode] as uPlot reads them.
+const TIME_VALUES = [
+  [YEAR, "{YYYY}", null, null, null, null, null, null, 1],
+  [MONTH, "{MMM}", "\n{YYYY}", null, null, null, null, null, 1],
+  [DAY, "{MMM} {D}", "\n{YYYY}", null, null, null, null, null, 1],
+];
+
 function axes(formatY) {
   const common = { stroke: AXIS, grid: { stroke: GRID, width: 1 }, ticks: { stroke: GRID, width: 1 } };
   return [
-    { ...common },
+    { ...common, incrs: TIME_INCRS, values: TIME_VALUES, space: 60 },
     { ...common, size: 78, values: (u, values) => values.map(formatY) },
   ];
 }

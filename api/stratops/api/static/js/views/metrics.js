@@ -15,6 +15,7 @@ export const METRICS = [
 
 function diffCell(metric, value) {
   if (value === null || value === undefined) return h("td", { class: "num muted" }, "–");
+  value = Math.round(value * 100) / 100 || 0; // what is shown decides the colour (no "-0.00")
   const good = metric.higherIsBetter ? value > 0 : value < 0;
   const text = metric.key.includes("ratio") ? num(value, true) : `${num(value, true)} pp`;
   return h("td", { class: `num diff ${value === 0 ? "" : good ? "up" : "down"}` }, text);
