@@ -18,7 +18,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     HOME=/tmp
 COPY --from=build /dist/*.whl /tmp/wheels/
-RUN pip install --no-cache-dir /tmp/wheels/*.whl && rm -rf /tmp/wheels \
+# The `yahoo` extra: the market-data job fetches from Yahoo Finance unless told otherwise.
+RUN pip install --no-cache-dir "$(ls /tmp/wheels/stratops-*.whl)[yahoo]" && rm -rf /tmp/wheels \
     && useradd --uid 10001 --no-create-home --shell /usr/sbin/nologin stratops
 # Nothing is written outside mounted volumes and /tmp, so the root filesystem
 # can be mounted read-only. Health is checked by Kubernetes probes, not here.

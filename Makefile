@@ -29,3 +29,31 @@ lint: $(STAMP) ## ruff, mypy and the import-layer check
 
 unit: $(STAMP) ## the fast unit tier only
 	$(PY) -m pytest tests/unit -q
+
+# ---- Local cluster (needs Docker, kind and kubectl; not run by CI) -----------------
+KIND ?= kind
+KUBECTL ?= kubectl
+KIND_CLUSTER ?= stratops
+IMAGE ?= stratops:dev
+.PHONY: image kind-up kind-load deploy kind-down
+
+image: ## build the one stratops image (Docker) as $(IMAGE)
+	docker build -t $(IMAGE) .
+
+kind-up: ## create the kind cluster of manifests/kind/cluster.yaml (API on 127.0.0.1:8000)
+	$(KIND) create cluster --name $(KIND_CLUSTER) --config manifests/kind/cluster.yaml
+
+kind-load: image ## build the image and load it into the kind cluster's node
+	$(KIND) load docker-image $(IMAGE) --name $(KIND_CLUSTER)
+
+deploy: ## apply manifests/overlays/kind (CRD first, then everything) and wait for it
+	$(KUBECTL) apply --server-side -k crds
+	$(KUBECTL) wait --for=condition=Established crd/tradingstrategies.trading.stratops.dev --timeout=60s
+	$(KUBECTL) apply --server-side -k manifests/overlays/kind
+	$(KUBECTL) -n stratops rollout status statefulset/stratops-postgres --timeout=180s
+	$(KUBECTL) -n stratops rollout status deployment/stratops-operator --timeout=300s
+	$(KUBECTL) -n stratops rollout status deployment/stratops-api --timeout=180s
+	@echo "dashboard: http://127.0.0.1:8000/"
+
+kind-down: ## delete the kind cluster
+	$(KIND) delete cluster --name $(KIND_CLUSTER)

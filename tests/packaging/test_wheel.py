@@ -95,3 +95,23 @@ def test_no_top_level_module_shadows_the_standard_library() -> None:
     operator_file, alembic_file = result.stdout.splitlines()
     assert not operator_file.startswith(str(ROOT / "operator"))
     assert not alembic_file.startswith(str(ROOT / "alembic"))
+
+
+# Every role the one image runs (the Deployment, CronJob and Job commands of
+# manifests/ and of the operator's children), plus the two deployment tools.
+ROLE_COMMANDS = [
+    ("operator",),
+    ("api",),
+    ("run",),
+    ("data", "fetch"),
+    ("db", "upgrade"),
+    ("promote-check",),
+    ("migrate-registry",),
+]
+
+
+@pytest.mark.parametrize("command", ROLE_COMMANDS, ids=" ".join)
+def test_each_role_answers_help_from_the_wheel(installed: Path, command: tuple[str, ...]) -> None:
+    result = _run(installed, str(installed / "bin" / "stratops"), *command, "--help")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"usage: stratops {' '.join(command)}")
