@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.stratops-installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv test lint unit
+.PHONY: help venv demo test lint unit bench
 
 help: ## show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -17,6 +17,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 venv: $(STAMP) ## create the virtualenv with the project and its test tools
+
+demo: $(STAMP) ## backtests, a paper-trading replay and the dashboard on http://127.0.0.1:8000
+	$(VENV)/bin/stratops demo
 
 test: $(STAMP) ## lint, then every test tier (unit, database on SQLite and Postgres, cluster)
 	PYTHON=$(PY) scripts/test
@@ -57,3 +60,8 @@ deploy: ## apply manifests/overlays/kind (CRD first, then everything) and wait f
 
 kind-down: ## delete the kind cluster
 	$(KIND) delete cluster --name $(KIND_CLUSTER)
+
+bench: $(STAMP) ## print the performance figures (engine, API; reconcile needs the control plane)
+	$(PY) bench/backtest.py
+	$(PY) bench/api.py
+	$(PY) bench/reconcile.py
