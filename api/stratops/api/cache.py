@@ -1,12 +1,14 @@
 """A small in-process cache for computed responses, invalidated by the ledger's version.
 
-A comparison over ten years of snapshots costs milliseconds of fetching and
-arithmetic, yet its inputs change once a trading day. Each entry remembers the
-ledger version (the newest snapshot id) it was computed at; a request first
-reads the current version (one index lookup) and reuses the entry only while
-it matches and the entry is younger than `max_age` seconds. The age limit
-bounds how long a change the version cannot see (an update in place, a
-transaction that commits an older id late) can stay hidden.
+A comparison over ten years of snapshots costs tens of milliseconds of
+fetching and arithmetic, yet its inputs change once a trading day. Each entry
+remembers the ledger version (the newest snapshot id) it was computed at and
+is reused only while the version is unchanged and the entry is younger than
+`max_age` seconds. The version itself is read from the database at most once
+per `version_age` seconds (`MemoizedVersion`), so a cached answer costs no
+database round trip. The age limits bound how long a change the version cannot
+see (an update in place, a transaction that commits an older id late) stays
+hidden: `version_age` for a new snapshot, `max_age` for anything else.
 """
 
 from __future__ import annotations
@@ -55,3 +57,36 @@ class VersionedCache(Generic[V]):
             self._entries.move_to_end(key)
             while len(self._entries) > self._max_entries:
                 self._entries.popitem(last=False)
+
+
+class MemoizedVersion:
+    """`read()` at most once per `max_age` seconds; other calls get the remembered value."""
+
+    def __init__(
+        self,
+        read: Callable[[], int],
+        max_age: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._read = read
+        self._max_age = max_age
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._value: int | None = None
+        self._read_at = 0.0
+
+    def fresh(self) -> int | None:
+        """The remembered version while it is young enough, else None (call `refresh`)."""
+        if self._value is None or self._clock() - self._read_at > self._max_age:
+            return None
+        return self._value
+
+    def refresh(self) -> int:
+        """Read the version now (blocking: call it from a worker thread)."""
+        with self._lock:
+            remembered = self.fresh()
+            if remembered is not None:  # another thread refreshed it meanwhile
+                return remembered
+            self._value = self._read()
+            self._read_at = self._clock()
+            return self._value

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from stratops.api import queries
-from stratops.api.cache import VersionedCache
+from stratops.api.cache import MemoizedVersion, VersionedCache
 from stratops.api.settings import ApiSettings
 
 STRATEGY_ID_PATTERN = r"^[a-z0-9_]{1,50}$"
@@ -33,9 +33,17 @@ class AppContext:
     head_revision: str
     clock: Callable[[], dt.datetime] = utc_now
     comparisons: VersionedCache[bytes] = field(init=False)
+    ledger_version: MemoizedVersion = field(init=False)
 
     def __post_init__(self) -> None:
         self.comparisons = VersionedCache(self.settings.cache_seconds)
+        self.ledger_version = MemoizedVersion(
+            self._read_ledger_version, min(1.0, self.settings.cache_seconds)
+        )
+
+    def _read_ledger_version(self) -> int:
+        with Session(self.engine) as session:
+            return queries.ledger_version(session)
 
 
 def get_context(request: Request) -> AppContext:

@@ -51,20 +51,24 @@ def performance(
 
 
 def daily_series(session: Session, strategy_ids: Sequence[str]) -> list[DailySeries]:
-    """Every snapshot of the given strategies, in the order the ids were given."""
-    grouped = {
-        sid: list(group)
-        for sid, group in groupby(queries.snapshots(session, strategy_ids), lambda r: r.strategy_id)
-    }
-    return [_daily(sid, grouped.get(sid, [])) for sid in strategy_ids]
+    """Every snapshot of the given strategies, in the order the ids were given.
+
+    Reads plain tuples through the session's connection and splits them into
+    columns at C speed: ten years of three strategies is 7,500 rows.
+    """
+    rows = session.connection().execute(queries.compare_query(strategy_ids)).all()
+    cells = queries.latest_cells(session, strategy_ids)
+    grouped = {sid: list(group) for sid, group in groupby(rows, lambda r: r[0])}
+    return [_daily(sid, grouped.get(sid, []), cells.get(sid)) for sid in strategy_ids]
 
 
-def _daily(strategy_id: str, rows: Sequence[AnyRow]) -> DailySeries:
+def _daily(strategy_id: str, rows: Sequence[AnyRow], cell: int | None) -> DailySeries:
+    _, dates, equity, baseline, snapshot_ids = zip(*rows, strict=True) if rows else ([],) * 5
     return DailySeries(
         strategy_id=strategy_id,
-        dates=[r.snapshot_date for r in rows],
-        equity=[float(r.total_equity) for r in rows],
-        baseline=[r.baseline_value for r in rows],
-        snapshot_ids=[r.data_snapshot_id for r in rows],
-        current_regime=analytics.regime_label(rows[-1].strategy_cell) if rows else None,
+        dates=list(dates),
+        equity=[float(e) for e in equity],
+        baseline=list(baseline),
+        snapshot_ids=list(snapshot_ids),
+        current_regime=analytics.regime_label(cell),
     )

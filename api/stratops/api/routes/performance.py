@@ -5,12 +5,19 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi.concurrency import run_in_threadpool
 from pydantic import StringConstraints
 from sqlalchemy.orm import Session
 
 from stratops.api import queries, series
 from stratops.api.compare import WINNER_RULE, compare
-from stratops.api.context import STRATEGY_ID_PATTERN, Context, DbSession, require_known
+from stratops.api.context import (
+    STRATEGY_ID_PATTERN,
+    AppContext,
+    Context,
+    DbSession,
+    require_known,
+)
 from stratops.api.routes._params import EndDate, OptionalStrategyId, StartDate, check_range, invalid
 from stratops.api.schemas import CompareResponse, ErrorMessage, PerformanceResponse
 
@@ -69,27 +76,36 @@ def performance(
         "some common date. " + WINNER_RULE
     ),
 )
-def performance_compare(
+async def performance_compare(
     context: Context,
-    session: DbSession,
     strategy_ids: CompareIds,
     include_series: Annotated[
         bool, Query(description="Also return the equity curves on the common dates.")
     ] = False,
 ) -> Response:
+    """Async on purpose: a cached answer needs neither a worker thread nor the database;
+    only a miss (or a stale ledger version) does its blocking work in the threadpool."""
     if len(set(strategy_ids)) != len(strategy_ids):
         raise invalid("strategy_ids", "strategy ids must be distinct", strategy_ids)
     key = (tuple(strategy_ids), include_series)
-    version = queries.ledger_version(session)
+    version = context.ledger_version.fresh()
+    if version is None:
+        version = await run_in_threadpool(context.ledger_version.refresh)
     body = context.comparisons.get(key, version)
     if body is None:
+        body = await run_in_threadpool(_comparison, context, strategy_ids, include_series)
+        context.comparisons.put(key, version, body)
+    return Response(content=body, media_type="application/json")
+
+
+def _comparison(context: AppContext, strategy_ids: list[str], include_series: bool) -> bytes:
+    """One session for the whole computation; never committed (closing rolls back)."""
+    with Session(context.engine) as session:
         for sid in strategy_ids:
             require_known(session, sid)
         daily = series.daily_series(session, strategy_ids)
-        result = compare(daily, context.settings.risk_free_rate, include_series)
-        body = CompareResponse(comparison=result).model_dump_json().encode()
-        context.comparisons.put(key, version, body)
-    return Response(content=body, media_type="application/json")
+    result = compare(daily, context.settings.risk_free_rate, include_series)
+    return CompareResponse(comparison=result).model_dump_json().encode()
 
 
 def _strategy_or_primary(session: Session, strategy_id: str | None) -> str:

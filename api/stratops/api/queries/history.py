@@ -1,0 +1,101 @@
+"""Trades and stored backtests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from stratops.api.queries.rows import AnyRow
+from stratops.core.db import (
+    BacktestPoint,
+    BacktestRun,
+    PerformanceSnapshot,
+    Trade,
+)
+
+Snap = PerformanceSnapshot
+
+
+def trade_count(session: Session, strategy_id: str) -> int:
+    query = select(func.count()).select_from(Trade).where(Trade.strategy_id == strategy_id)
+    return int(session.execute(query).scalar_one())
+
+
+def trades(
+    session: Session,
+    strategy_id: str | None,
+    start: dt.date | None,
+    end: dt.date | None,
+    limit: int,
+    offset: int,
+) -> tuple[Sequence[AnyRow], int]:
+    """One page of trades, newest first, and how many match the filters in total."""
+    conditions = []
+    if strategy_id is not None:
+        conditions.append(Trade.strategy_id == strategy_id)
+    if start is not None:
+        conditions.append(Trade.trade_date >= start)
+    if end is not None:
+        conditions.append(Trade.trade_date <= end)
+    total = select(func.count()).select_from(Trade).where(*conditions)
+    page = (
+        select(
+            Trade.id,
+            Trade.strategy_id,
+            Trade.trade_date,
+            Trade.timestamp,
+            Trade.symbol,
+            Trade.action,
+            Trade.quantity,
+            Trade.price,
+            Trade.value,
+            Trade.commission,
+            Trade.slippage,
+            Trade.reason,
+        )
+        .where(*conditions)
+        .order_by(Trade.timestamp.desc(), Trade.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return session.execute(page).all(), int(session.execute(total).scalar_one())
+
+
+def backtest_runs(session: Session) -> Sequence[AnyRow]:
+    """Every stored backtest, newest first within each strategy."""
+    query = select(
+        BacktestRun.id,
+        BacktestRun.strategy_id,
+        BacktestRun.strategy_class,
+        BacktestRun.start_date,
+        BacktestRun.end_date,
+        BacktestRun.synthetic,
+        BacktestRun.created_at,
+    ).order_by(BacktestRun.strategy_id, BacktestRun.created_at.desc(), BacktestRun.id.desc())
+    return session.execute(query).all()
+
+
+def backtest_run(session: Session, backtest_id: int) -> AnyRow:
+    query = select(BacktestRun.initial_capital, BacktestRun.metrics).where(
+        BacktestRun.id == backtest_id
+    )
+    return session.execute(query).one()
+
+
+def backtest_points(session: Session, backtest_id: int) -> Sequence[AnyRow]:
+    query = (
+        select(
+            BacktestPoint.date,
+            BacktestPoint.portfolio_value,
+            BacktestPoint.baseline_value,
+            BacktestPoint.cell,
+            BacktestPoint.trend,
+            BacktestPoint.vol,
+        )
+        .where(BacktestPoint.backtest_run_id == backtest_id)
+        .order_by(BacktestPoint.date)
+    )
+    return session.execute(query).all()
