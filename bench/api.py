@@ -40,8 +40,13 @@ import httpx
 import numpy as np
 from sqlalchemy import insert, text
 
-from stratops.core.db import PerformanceSnapshot, StrategyConfig, create_engine_for, parse_url
-from stratops.core.db import upgrade_to_head
+from stratops.core.db import (
+    PerformanceSnapshot,
+    StrategyConfig,
+    create_engine_for,
+    parse_url,
+    upgrade_to_head,
+)
 from stratops.core.marketdata import calendar
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -124,7 +129,8 @@ def _config(i: int) -> dict[str, Any]:
 
 
 def _rows(i: int, days: list[Any], equity: Any, baseline: Any) -> Iterator[dict[str, Any]]:
-    from datetime import UTC, datetime, time as clock
+    from datetime import UTC, datetime
+    from datetime import time as clock
 
     for day, value, base in zip(days, equity.tolist(), baseline.tolist(), strict=True):
         yield {
@@ -153,7 +159,8 @@ def free_port() -> int:
 def api_server(api_url: str, cache: bool) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "STRATOPS_API_CACHE_SECONDS": "30" if cache else "0"}
-    command = [sys.executable, "-m", "stratops.core.cli", "api", "--db", api_url, "--port", str(port)]
+    command = [sys.executable, "-m", "stratops.core.cli", "api", "--db", api_url]
+    command += ["--port", str(port)]
     process = subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
@@ -170,7 +177,8 @@ def _wait_ready(base: str, process: subprocess.Popen[str]) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"stratops api exited: {process.stderr.read() if process.stderr else ''}")
+            reason = process.stderr.read() if process.stderr else ""
+            raise SystemExit(f"stratops api exited: {reason}")
         try:
             if httpx.get(base + "/readyz", timeout=1).status_code == 200:
                 return
@@ -208,7 +216,8 @@ async def _load(port: int, paths: list[str], seconds: float, concurrency: int) -
     latencies: list[float] = []
     started = time.perf_counter()
     stop = started + seconds
-    errors = await asyncio.gather(*(_worker(port, paths, stop, latencies) for _ in range(concurrency)))
+    workers = (_worker(port, paths, stop, latencies) for _ in range(concurrency))
+    errors = await asyncio.gather(*workers)
     elapsed = time.perf_counter() - started
     return {"latencies": latencies, "elapsed": elapsed, "errors": sum(errors)}
 
@@ -256,8 +265,9 @@ def main() -> None:
     with postgres_server(args.pg_url) as server, bench_database(server) as (admin, api):
         t0 = time.perf_counter()
         sessions = fill(admin, args.strategies, args.years)
-        print(f"database: {args.strategies} strategies x {sessions} sessions "
-              f"({args.strategies * sessions} snapshots) in {time.perf_counter() - t0:.1f} s")  # fmt: skip
+        took = time.perf_counter() - t0
+        print(f"database: {args.strategies} strategies x {sessions} sessions", end=" ")
+        print(f"({args.strategies * sessions} snapshots) in {took:.1f} s")
         print(f"machine: {os.cpu_count()} cores; server and load generator share them\n")
         paths = compare_paths(args.strategies)
         for cache in (True, False):
