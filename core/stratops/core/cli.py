@@ -15,6 +15,7 @@ from typing import NoReturn
 
 from stratops.core import __version__
 from stratops.core.errors import UserError
+from stratops.core.logs import FORMATS, LEVELS, setup_logging
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -41,6 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run trading strategies side by side: backtest, paper-trade, compare, promote.",
     )
     parser.add_argument("--version", action="version", version=f"stratops {__version__}")
+    parser.add_argument(
+        "--log-format",
+        choices=FORMATS,
+        help="log lines as JSON or text (default: text on a terminal, JSON otherwise)",
+    )
+    parser.add_argument("--log-level", choices=LEVELS, help="default: warning")
     subparsers = parser.add_subparsers(
         dest="command", metavar="COMMAND", parser_class=_OneLineParser
     )
@@ -52,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    setup_logging(args.log_format, args.log_level)
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()

@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from stratops.core.backtest.session import SessionResult, step_session
 from stratops.core.errors import UserError
+from stratops.core.logs import add_log_fields, log_context
 from stratops.core.marketdata.calendar import is_session
 from stratops.core.strategies.base import Strategy
 from stratops.core.strategies.registry import build_strategy
@@ -67,18 +68,34 @@ class Services:
 def run_day(
     target: RunTarget, source: MarketDataSource, day: dt.date, services: Services
 ) -> RunOutcome:
-    """Run `target` for `day`; never raises for a refused or broken run, it reports it."""
+    """Run `target` for `day`; never raises for a refused or broken run, it reports it.
+
+    Every log line of the run carries its strategy, date, resource and run id.
+    """
+    meta = target.manifest.metadata
+    with log_context(
+        strategy_id=target.strategy_id,
+        trade_date=day.isoformat(),
+        resource=meta.name,
+        namespace=meta.namespace,
+    ):
+        outcome = _guarded(target, source, day, services)
+        _tell(target, outcome)
+        add_log_fields(run_id=outcome.run_id)
+        log.info("run %s%s", outcome.result, f" ({outcome.reason})" if outcome.reason else "")
+    return outcome
+
+
+def _guarded(
+    target: RunTarget, source: MarketDataSource, day: dt.date, services: Services
+) -> RunOutcome:
     try:
-        outcome = _attempt(target, source, day, services)
+        return _attempt(target, source, day, services)
     except UserError as exc:
-        outcome = _failed(services, target.strategy_id, day, _reason(exc), str(exc))
+        return _failed(services, target.strategy_id, day, _reason(exc), str(exc))
     except Exception as exc:  # isolation: a bug in one strategy's run must not stop the others
         log.exception("%s %s: unexpected error", target.strategy_id, day)
-        outcome = _failed(
-            services, target.strategy_id, day, "error", f"{type(exc).__name__}: {exc}"
-        )
-    _tell(target, outcome)
-    return outcome
+        return _failed(services, target.strategy_id, day, "error", f"{type(exc).__name__}: {exc}")
 
 
 def _reason(exc: UserError) -> str:
@@ -186,6 +203,7 @@ def _trade(
     result = step_session(strategy, spec, data, day, synced.state.portfolio())
     price = accounting.baseline_price(data, strategy.signal_symbol, day)
     run_id = str(uuid.uuid4())
+    add_log_fields(run_id=run_id)
     new_state = accounting.next_state(synced.state, result, run_id, started, price)
     completed = CompletedRun(
         strategy_id=spec.strategy_id,
