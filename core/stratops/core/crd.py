@@ -105,7 +105,7 @@ def _condition_schema() -> dict[str, Any]:
         "properties": {
             "type": {
                 "type": "string",
-                "description": "Ready, PrimaryConflict, LastRunSucceeded, ...",
+                "description": "Ready, PrimaryConflict, LastRunSucceeded, RunsOnSchedule",
             },
             "status": {"type": "string", "enum": ["True", "False", "Unknown"]},
             "reason": {"type": "string", "description": "CamelCase reason for the status."},
@@ -149,7 +149,9 @@ def status_schema() -> dict[str, Any]:
             },
             "conditions": {
                 "type": "array",
-                "description": "Standard conditions: Ready, PrimaryConflict, LastRunSucceeded.",
+                "description": (
+                    "Standard conditions: Ready, PrimaryConflict, LastRunSucceeded, RunsOnSchedule."
+                ),
                 "items": _condition_schema(),
                 "x-kubernetes-list-type": "map",
                 "x-kubernetes-list-map-keys": ["type"],

@@ -142,6 +142,16 @@ class TradingStrategySpec(_Model):
         default_factory=Execution,
         description="Rebalance rule and cost model.",
     )
+    missed_run_policy: Literal["alert", "backfill"] = Field(
+        "alert",
+        alias="missedRunPolicy",
+        description=(
+            "What the operator does about a scheduled NYSE session that has no completed run a "
+            "grace period after its scheduled time. `alert`: condition RunsOnSchedule=False, a "
+            "Warning event and, for the primary, the alert webhook. `backfill`: the same, and it "
+            "runs the missed sessions in order, one Job per session, each exactly once."
+        ),
+    )
     state_retention: Literal["Retain", "Delete"] = Field(
         "Retain",
         alias="stateRetention",
