@@ -12,10 +12,9 @@ and loads `GET /api/performance/compare` with 3 ids (ten different triples in
 turn) from a second process over loopback: keep-alive connections, each
 sending its next request when the previous answer arrived.
 
-Printed per concurrency level: requests/second, p50/p99/max latency, errors.
-Goal on 2 cores: p99 <= 50 ms at >= 500 requests/second. A second table
-repeats the load with the comparison cache off (every request recomputes
-from the database), to show what the cache buys.
+Printed per concurrency level: requests/second, p50/p99/max latency, errors
+(goal on 2 cores: p99 <= 50 ms at >= 500 requests/second), then the same with
+the comparison cache off: every request recomputes from the database.
 """
 
 from __future__ import annotations

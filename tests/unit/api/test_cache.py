@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from stratops.api.cache import VersionedCache
+from stratops.api.cache import MemoizedVersion, VersionedCache
 
 
 class _Clock:
@@ -46,3 +46,32 @@ def test_least_recently_used_entry_goes_first() -> None:
     assert cache.get("a", 1) == "A"
     cache.put("c", 1, "C")
     assert (cache.get("a", 1), cache.get("b", 1), cache.get("c", 1)) == ("A", None, "C")
+
+
+class _Ledger:
+    def __init__(self) -> None:
+        self.version, self.reads = 1, 0
+
+    def read(self) -> int:
+        self.reads += 1
+        return self.version
+
+
+def test_version_is_read_once_while_young() -> None:
+    clock, ledger = _Clock(), _Ledger()
+    memo = MemoizedVersion(ledger.read, max_age=1.0, clock=clock)
+    assert memo.fresh() is None
+    assert memo.refresh() == 1
+    ledger.version = 2
+    clock.now = 0.9
+    assert (memo.fresh(), memo.refresh(), ledger.reads) == (1, 1, 1)
+
+
+def test_version_is_read_again_when_old() -> None:
+    clock, ledger = _Clock(), _Ledger()
+    memo = MemoizedVersion(ledger.read, max_age=1.0, clock=clock)
+    memo.refresh()
+    ledger.version = 2
+    clock.now = 1.5
+    assert memo.fresh() is None
+    assert memo.refresh() == 2

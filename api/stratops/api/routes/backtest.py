@@ -66,7 +66,9 @@ def backtest_data(
         return backtests.from_database(
             info, run, queries.backtest_points(session, info.backtest_id), rf
         )
-    path = backtests.csv_files(context.settings.dashboards_dir)[str(info.strategy_class)]
+    path = backtests.csv_files(context.settings.dashboards_dir).get(str(info.strategy_class))
+    if path is None:  # removed since it was listed
+        raise HTTPException(404, f"no backtest export for {info.strategy_class!r}")
     return backtests.from_csv(info, backtests.load_csv(path), rf)
 
 
