@@ -18,6 +18,7 @@ from sqlalchemy.exc import OperationalError
 
 from stratops.api.context import AppContext, utc_now
 from stratops.api.database import create_readonly_engine
+from stratops.api.metrics import install_metrics
 from stratops.api.routes import ROUTERS
 from stratops.api.routes.dashboard import STATIC_DIR
 from stratops.api.settings import ApiSettings
@@ -53,6 +54,7 @@ def create_app(settings: ApiSettings, clock: Callable[[], dt.datetime] = utc_now
         redoc_url=None,
     )
     app.state.context = context
+    install_metrics(app, engine, clock)
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -217,6 +217,11 @@ class StrategyStatus(Model):
     result: RunResult | None = Field(description="Outcome of the latest attempt.")
     equity: float | None
     expected_session: dt.date = Field(description="The session a run is expected for by now.")
+    missed: list[dt.date] = Field(
+        default_factory=list,
+        description="Scheduled NYSE sessions with no completed run a grace period after their "
+        "scheduled time, oldest first: the operator's RunsOnSchedule rule. Empty when suspended.",
+    )
 
 
 class StatusResponse(Model):

@@ -59,9 +59,5 @@ def value(samples: Samples, name: str, **labels: str) -> float | None:
 def api(migrated_db_url: str, db_engine: Engine) -> Iterator[Api]:
     settings = ApiSettings(db_url=migrated_db_url, allow_writable_user=True)  # type: ignore[call-arg]
     app = create_app(settings, clock=lambda: NOW)
-    if not any(getattr(r, "path", None) == "/metrics" for r in app.routes):  # TEMP until wired
-        from stratops.api.metrics import install_metrics
-
-        install_metrics(app, app.state.context.engine, lambda: NOW)
     yield Api(app)
     app.state.context.engine.dispose()

@@ -100,3 +100,11 @@ def test_labels_stay_bounded(api: Api, db_engine: Engine) -> None:
     api.get("/api/trades?strategy_id=v3_5b&limit=5&offset=0")
     label_values = {v for _, labels in api.scrape() for _, v in labels}
     assert not any(v.startswith("2025-") or "v3_5b-2025" in v for v in label_values)
+
+
+def test_status_lists_the_missed_sessions_by_the_operator_rule(api: Api, db_engine: Engine) -> None:
+    """Thanksgiving (27 Nov) is not missed; Black Friday (early close) is."""
+    seed(db_engine)
+    status = api.get("/api/status/strategies").json()["strategies"]
+    assert status["v3_5b"]["missed"] == THANKSGIVING_WEEK + AFTER_IT
+    assert status["v3_5d"]["missed"] == []

@@ -8,6 +8,8 @@ from fastapi import APIRouter
 
 from stratops.api import views
 from stratops.api.context import Context, DbSession
+from stratops.api.missed import missed_by_strategy
+from stratops.api.queries.runs import schedules
 from stratops.api.schemas import StatusResponse
 
 router = APIRouter(prefix="/api/status", tags=["status"])
@@ -20,14 +22,19 @@ router = APIRouter(prefix="/api/status", tags=["status"])
     description=(
         "`failing`: the latest attempt failed. `stale`: no completed run for the last NYSE "
         "session that opened (open-timed strategies) or closed (close-timed) at least the "
-        "configured grace period ago. Suspended strategies are never stale."
+        "configured grace period ago. Suspended strategies are never stale. `missed`: the "
+        "scheduled sessions without a run, by the operator's RunsOnSchedule rule."
     ),
 )
 def strategies_status(context: Context, session: DbSession) -> StatusResponse:
     now = context.clock()
     grace = dt.timedelta(minutes=context.settings.stale_grace_minutes)
     ledger = views.Ledger(session)
+    missed = missed_by_strategy(schedules(session), now)
     return StatusResponse(
         checked_at=now,
-        strategies={sid: ledger.status(sid, now, grace) for sid in ledger.ids},
+        strategies={
+            sid: ledger.status(sid, now, grace).model_copy(update={"missed": missed.get(sid, [])})
+            for sid in ledger.ids
+        },
     )
