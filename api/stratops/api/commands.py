@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -76,9 +77,11 @@ def _serve(args: argparse.Namespace) -> int:
     if not settings.allow_writable_user:
         probe = create_readonly_engine(url)
         try:
-            check_read_only(probe)
+            note = check_read_only(probe)
         finally:
             probe.dispose()
+        if note:
+            print(f"stratops api: {note}; /readyz reports it until then", file=sys.stderr)
     app = create_app(settings)
     print(f"stratops api: reading {describe(url)}; serving http://{settings.host}:{settings.port}/")
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")

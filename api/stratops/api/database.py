@@ -64,16 +64,22 @@ def writable_reason(connection: Connection) -> str | None:
     return None
 
 
-def check_read_only(engine: Engine) -> None:
-    """Raise a one-line UserError unless the engine's user can only read."""
+def check_read_only(engine: Engine) -> str | None:
+    """Raise a one-line UserError when the engine's user may write.
+
+    A database that cannot be reached yet (a pod starting before Postgres) is
+    not an error here: the returned note says so, and `/readyz` keeps the
+    service out of rotation until the database answers with a read-only user.
+    """
     try:
         with engine.connect() as connection:
             reason = writable_reason(connection)
     except Exception as exc:  # any driver error: report the database, not a traceback
         first_line = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        raise UserError(f"database {describe(engine.url)}: {first_line}") from exc
+        return f"database {describe(engine.url)} not reachable yet: {first_line}"
     if reason:
         raise UserError(reason)
+    return None
 
 
 def _require_sqlite_file(database: str | None) -> None:

@@ -81,3 +81,14 @@ def test_not_ready_before_the_migrations(db_url: str) -> None:
         assert client.get("/healthz").json() == {"status": "ok", "detail": None}
     finally:
         client.app.state.context.engine.dispose()
+
+
+def test_unreachable_database_is_a_note_not_a_refusal() -> None:
+    engine = create_readonly_engine("postgresql://api:pw@127.0.0.1:1/stratops?connect_timeout=2")
+    try:
+        note = check_read_only(engine)
+    finally:
+        engine.dispose()
+    assert note is not None
+    assert note.startswith("database postgresql+psycopg://api:***@127.0.0.1:1/stratops")
+    assert "not reachable yet" in note
