@@ -9,6 +9,7 @@ primary changes must not start.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
@@ -63,6 +64,24 @@ class OperatorSettings(BaseSettings):
     market_data_access_mode: Literal["ReadWriteOnce", "ReadWriteMany"] = "ReadWriteOnce"
 
     liveness_port: int | None = Field(None, ge=1, le=65535)
+    metrics_port: int = Field(
+        8081, ge=0, le=65535, description="Port of the Prometheus /metrics endpoint (0: off)."
+    )
+    missed_run_grace_minutes: int = Field(
+        60,
+        ge=0,
+        le=24 * 60,
+        description="How long after its scheduled time a session may be without a run "
+        "before it counts as missed (RunsOnSchedule=False).",
+    )
+    missed_run_check_seconds: float = Field(
+        60.0, ge=0.5, le=3600, description="How often each resource's schedule is checked."
+    )
+    fake_now: dt.datetime | None = Field(
+        None,
+        description="Test hook only: the fixed time missed-run detection judges against. "
+        "Never set it in a deployment.",
+    )
 
     @property
     def db_url(self) -> str:
