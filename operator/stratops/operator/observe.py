@@ -1,0 +1,105 @@
+"""kopf registrations for observability: the schedule timer, the resume stamp, reconcile metrics.
+
+`register(registry, settings)` adds, with intervals from the settings:
+
+* a timer per TradingStrategy that checks its schedule (`schedule_check`) and
+  keeps the metrics book (phase, primary role) current;
+* a handler on `spec.active` that stamps `stratops.dev/active-since` when a
+  suspended strategy is resumed, so the pause is not reported as missed;
+* an optional delete handler that drops the resource's series.
+
+`measured(...)` wraps a reconcile: count, duration, primary changes, and the
+resource's fields on every log line inside.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from functools import partial
+from typing import Any, cast
+
+import httpx
+import kopf
+from sqlalchemy.exc import SQLAlchemyError
+
+from stratops.core.logs import log_context
+from stratops.core.resource import GROUP, PLURAL, VERSION
+from stratops.operator import metrics
+from stratops.operator.context import Context
+from stratops.operator.kube import KubeError
+from stratops.operator.missed_runs import ACTIVE_SINCE
+from stratops.operator.resources import View
+from stratops.operator.schedule_check import Clock, check_schedule
+from stratops.operator.settings import OperatorSettings
+from stratops.operator.status import now_rfc3339
+
+log = logging.getLogger(__name__)
+TIMER_ID = "runs_on_schedule"
+
+
+def register(registry: kopf.OperatorRegistry, settings: OperatorSettings) -> None:
+    """Add the observability handlers to `registry`."""
+    clock = Clock.of(settings)
+    timer = kopf.timer(
+        GROUP,
+        VERSION,
+        PLURAL,
+        id=TIMER_ID,
+        interval=settings.missed_run_check_seconds,
+        registry=registry,
+    )
+    timer(partial(runs_on_schedule, clock=clock))
+    stamp = kopf.on.field(
+        GROUP, VERSION, PLURAL, id="active_since", field="spec.active", registry=registry
+    )
+    stamp(partial(stamp_resume, clock=clock))
+    kopf.on.delete(GROUP, VERSION, PLURAL, id="forget", optional=True, registry=registry)(forget)
+
+
+async def runs_on_schedule(clock: Clock, **kwargs: Any) -> None:
+    """One periodic check; failures are logged and retried at the next tick."""
+    ctx, view = cast(Context, kwargs["memo"].ctx), View.from_body(kwargs["body"])
+    if view.deleting:
+        return
+    with log_context(resource=view.name, namespace=view.namespace, strategy_id=view.strategy_id):
+        book(ctx, view)
+        try:
+            await check_schedule(ctx, view, clock)
+        except (KubeError, httpx.HTTPError, SQLAlchemyError) as err:
+            log.warning("schedule check failed, retried next time: %s", err)
+
+
+def book(ctx: Context, view: View) -> None:
+    """Record the resource's phase (as the reconcile decides it) for the scrape-time gauges."""
+    phase = "Error" if view.check().error else ("Active" if view.active else "Suspended")
+    entry = metrics.Entry(view.strategy_id, phase, bool(view.status.get("effectivePrimary")))
+    metrics.BOOK.primaries = ctx.primaries
+    metrics.BOOK.record(view.namespace, view.name, entry)
+
+
+async def stamp_resume(clock: Clock, old: Any, new: Any, patch: kopf.Patch, **_: Any) -> None:
+    """`active: false` -> true (or unset): the schedule counts from now."""
+    if old is False and new is not False:
+        patch.metadata.annotations[ACTIVE_SINCE] = now_rfc3339(clock.now())
+
+
+async def forget(body: kopf.Body, **_: Any) -> None:
+    meta = body.get("metadata") or {}
+    metrics.BOOK.forget(str(meta.get("namespace")), str(meta.get("name")))
+
+
+@asynccontextmanager
+async def measured(handler: str, ctx: Context, view: View) -> AsyncIterator[None]:
+    """Count and time a reconcile; count a primary change it made; tag its log lines."""
+    before = ctx.elections.get(view.namespace)
+    fields = {"resource": view.name, "namespace": view.namespace, "strategy_id": view.strategy_id}
+    with log_context(**fields):
+        async with metrics.reconcile_measured(handler):
+            yield
+    after = ctx.elections.get(view.namespace)
+    if after is not None and after is not before and after.changed and after.effective:
+        metrics.PRIMARY_CHANGES.labels(view.namespace).inc()
+    if not view.deleting:
+        book(ctx, view)

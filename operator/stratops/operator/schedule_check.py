@@ -1,0 +1,124 @@
+"""The periodic check of one resource's schedule: ledger read, condition, event, alert, backfill.
+
+Run by a kopf timer for every TradingStrategy. Each step is idempotent and
+keyed by what the resource's status already says, so a restarted operator
+repeats none of the visible effects: the condition is written only when it
+changes, the Warning event and the primary's webhook alert go out only for
+a session not yet named in the status, and a backfill Job has a fixed name.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import cast
+
+import kopf
+from sqlalchemy import Engine, func, select
+
+from stratops.core.db import StrategyRun, UnitOfWork
+from stratops.operator import metrics
+from stratops.operator import missed_runs as mr
+from stratops.operator.alerts import post_webhook
+from stratops.operator.children.common import runner_name
+from stratops.operator.context import Context
+from stratops.operator.kube import object_path
+from stratops.operator.resources import View
+from stratops.operator.settings import OperatorSettings
+from stratops.operator.status import now_rfc3339
+
+SCHEDULE_MANAGER = "stratops-operator-schedule"
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The time missed-run detection judges against, and how late a run may be."""
+
+    now: Callable[[], dt.datetime]
+    grace: dt.timedelta
+
+    @classmethod
+    def of(cls, settings: OperatorSettings) -> Clock:
+        fixed = settings.fake_now
+        now = (lambda: fixed) if fixed is not None else (lambda: dt.datetime.now(dt.UTC))
+        return cls(now, dt.timedelta(minutes=settings.missed_run_grace_minutes))
+
+
+def latest_run_date(engine: Engine, strategy_id: str) -> dt.date | None:
+    """The newest trade date in the ledger for this strategy (None without runs)."""
+    with UnitOfWork(engine) as session:
+        query = select(func.max(StrategyRun.trade_date))
+        found: dt.date | None = session.scalar(query.where(StrategyRun.strategy_id == strategy_id))
+        return found
+
+
+async def check_schedule(ctx: Context, view: View, clock: Clock) -> mr.Verdict:
+    """Judge the resource now and make the verdict visible; returns it."""
+    latest = await asyncio.to_thread(latest_run_date, ctx.engine, view.strategy_id)
+    verdict = mr.judge(view, latest, clock.now(), clock.grace)
+    note = await _backfill(ctx, view, verdict)
+    body = mr.schedule_status(view, verdict, note, now_rfc3339())
+    if mr.status_differs(view, body):
+        await ctx.kube.apply(body, subresource="status", manager=SCHEDULE_MANAGER)
+    if mr.is_news(verdict, view.status):
+        await _report(ctx, view, verdict)
+    metrics.MISSED_SESSIONS.labels(view.namespace, view.name, view.strategy_id).set(
+        len(verdict.missed)
+    )
+    return verdict
+
+
+async def _backfill(ctx: Context, view: View, verdict: mr.Verdict) -> str:
+    """Under `missedRunPolicy: backfill`, make sure the oldest missed session has its Job."""
+    spec = view.check().spec
+    if not verdict.missed or spec is None or spec.missed_run_policy != "backfill":
+        return ""
+    day = verdict.missed[0]
+    name = mr.backfill_name(view.name, day)
+    job = await ctx.kube.get_or_none(object_path("batch/v1", "Job", view.namespace, name))
+    if job is not None:
+        return mr.backfill_note(name, day, mr.job_state(job))
+    path = object_path("batch/v1", "CronJob", view.namespace, runner_name(view.name))
+    cronjob = await ctx.kube.get_or_none(path)
+    if cronjob is None:
+        return f"backfill of {day} waits for the runner CronJob"
+    if await ctx.kube.create_if_absent(mr.build_backfill_job(cronjob, view.owner(), day)):
+        post_event(view, "Normal", "Backfill", f"created Job {name} to run missed session {day}")
+        metrics.BACKFILL_JOBS.labels(view.namespace, view.name, view.strategy_id).inc()
+    return mr.backfill_note(name, day, "created")
+
+
+async def _report(ctx: Context, view: View, verdict: mr.Verdict) -> None:
+    """Warning event always; the webhook for the effective primary."""
+    post_event(view, "Warning", mr.MISSED_RUN, verdict.message)
+    if not is_primary(ctx, view):
+        return
+    payload = {
+        "event": "missed_run",
+        "strategy_id": view.strategy_id,
+        "namespace": view.namespace,
+        "resource": view.name,
+        "missed": [d.isoformat() for d in verdict.missed],
+        "message": verdict.message,
+        "time": now_rfc3339(),
+    }
+    problem = await post_webhook(ctx, view.namespace, payload)
+    metrics.alert_raised("missed_run", problem)
+    if problem:
+        post_event(view, "Warning", "AlertWebhookFailed", problem)
+
+
+def post_event(view: View, type_: str, reason: str, message: str) -> None:
+    """A Kubernetes event on the resource, posted by kopf in the background."""
+    kopf.event(
+        kopf.Body(cast(kopf.RawBody, view.ref())), type=type_, reason=reason, message=message
+    )
+
+
+def is_primary(ctx: Context, view: View) -> bool:
+    """The namespace's latest election if this process made one, else the status."""
+    if view.namespace in ctx.primaries:
+        return ctx.primaries[view.namespace] == view.name
+    return bool(view.status.get("effectivePrimary"))
