@@ -77,6 +77,7 @@ SCENARIOS = {
 
 
 def source_name() -> str:
+    """`runner` unless STRATOPS_API_TEST_SOURCE says otherwise (or there is no runner)."""
     chosen = os.environ.get(SOURCE_ENV)
     if chosen:
         return chosen
