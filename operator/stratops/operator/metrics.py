@@ -76,7 +76,7 @@ class Entry:
     marked_primary: bool
 
 
-@dataclass
+@dataclass(eq=False)  # registries key collectors by identity
 class Book(Collector):
     """Every resource's phase and role, by (namespace, name), for the scrape-time gauges.
 
