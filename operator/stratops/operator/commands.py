@@ -34,6 +34,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--liveness-port", type=int, metavar="PORT", help="serve /healthz on this port"
     )
+    parser.add_argument(
+        "--metrics-port",
+        type=int,
+        metavar="PORT",
+        help="serve Prometheus /metrics on this port (default 8081; 0 turns it off)",
+    )
     parser.add_argument("--image", help="image of runner and market-data pods")
     parser.add_argument("--verbose", action="store_true", help="log kopf's debug messages")
     parser.set_defaults(handler=run)
@@ -44,18 +50,26 @@ def run(args: argparse.Namespace) -> int:
     import kopf
 
     from stratops.core.db import create_engine_for
-    from stratops.operator import handlers  # registers the handlers
+    from stratops.core.logs import keep_only_ours
+    from stratops.operator import handlers, metrics, observe  # registers the handlers
     from stratops.operator.context import Context
     from stratops.operator.settings import load_settings
 
     settings = load_settings(
-        namespace=args.namespace, liveness_port=args.liveness_port, image=args.image
+        namespace=args.namespace,
+        liveness_port=args.liveness_port,
+        metrics_port=args.metrics_port,
+        image=args.image,
     )
     ctx = Context(settings=settings, engine=create_engine_for(settings.db_url))
     liveness = (
         f"http://0.0.0.0:{settings.liveness_port}/healthz" if settings.liveness_port else None
     )
     kopf.configure(verbose=args.verbose)
+    keep_only_ours()  # kopf adds its own root handler; one line per record, in our format
+    observe.register(handlers.registry(), settings)
+    if settings.metrics_port:
+        metrics.serve(settings.metrics_port)
     logging.getLogger("httpx").setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     kopf.run(
         registry=handlers.registry(),

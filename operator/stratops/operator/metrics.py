@@ -14,6 +14,7 @@ is this module's own, so importing it never touches the global one.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, suppress
@@ -24,6 +25,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 DEFAULT_PORT = 8081
+log = logging.getLogger(__name__)
 PHASES = ("Pending", "Active", "Suspended", "Error")
 REGISTRY = CollectorRegistry()
 
@@ -161,6 +163,15 @@ def alert_raised(kind: str, problems: list[str] | str | None) -> None:
     ALERTS.labels(kind, "webhook_failed" if problems else "ok").inc()
 
 
-def serve(port: int, address: str = "0.0.0.0") -> None:
-    """Serve `/metrics` (any path, in fact) on `port` from a daemon thread."""
-    start_http_server(port, addr=address, registry=REGISTRY)
+def serve(port: int, address: str = "0.0.0.0") -> bool:
+    """Serve `/metrics` (any path, in fact) on `port` from a daemon thread.
+
+    A port that cannot be bound is logged, not raised: reconciling matters
+    more than being scraped, and the error says what to change.
+    """
+    try:
+        start_http_server(port, addr=address, registry=REGISTRY)
+    except OSError as err:
+        log.error("metrics not served: port %d: %s (set --metrics-port)", port, err.strerror)
+        return False
+    return True
