@@ -6,7 +6,8 @@
   keeps the metrics book (phase, primary role) current;
 * a handler on `spec.active` that stamps `stratops.dev/active-since` when a
   suspended strategy is resumed, so the pause is not reported as missed;
-* an optional delete handler that drops the resource's series.
+* an optional delete handler that drops the resource's series;
+* a log filter that gives kopf's lines about a resource its strategy id.
 
 `measured(...)` wraps a reconcile: count, duration, primary changes, and the
 resource's fields on every log line inside.
@@ -15,7 +16,7 @@ resource's fields on every log line inside.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from functools import partial
 from typing import Any, cast
@@ -56,6 +57,21 @@ def register(registry: kopf.OperatorRegistry, settings: OperatorSettings) -> Non
     )
     stamp(partial(stamp_resume, clock=clock))
     kopf.on.delete(GROUP, VERSION, PLURAL, id="forget", optional=True, registry=registry)(forget)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(StrategyIds())
+
+
+class StrategyIds(logging.Filter):
+    """kopf's own lines about a resource carry its object reference but not its
+    strategy id; the metrics book knows it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        ref = getattr(record, "k8s_ref", None)
+        if isinstance(ref, Mapping) and getattr(record, "strategy_id", None) is None:
+            entry = metrics.BOOK.entries.get((str(ref.get("namespace")), str(ref.get("name"))))
+            if entry is not None:
+                record.strategy_id = entry.strategy_id
+        return True
 
 
 async def runs_on_schedule(clock: Clock, **kwargs: Any) -> None:

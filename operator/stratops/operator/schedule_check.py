@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
@@ -30,6 +31,7 @@ from stratops.operator.settings import OperatorSettings
 from stratops.operator.status import now_rfc3339
 
 SCHEDULE_MANAGER = "stratops-operator-schedule"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ async def _backfill(ctx: Context, view: View, verdict: mr.Verdict) -> str:
         return f"backfill of {day} waits for the runner CronJob"
     if await ctx.kube.create_if_absent(mr.build_backfill_job(cronjob, view.owner(), day)):
         post_event(view, "Normal", "Backfill", f"created Job {name} to run missed session {day}")
+        log.info("created backfill Job %s", name, extra={"trade_date": day.isoformat()})
         metrics.BACKFILL_JOBS.labels(view.namespace, view.name, view.strategy_id).inc()
     return mr.backfill_note(name, day, "created")
 
