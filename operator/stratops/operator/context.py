@@ -9,12 +9,14 @@ two elections racing could each see a different "previous" holder.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
 from stratops.operator.kube import KubeApi
 from stratops.operator.primary import Election
+from stratops.operator.resources import View
 from stratops.operator.settings import OperatorSettings
 
 
@@ -25,6 +27,9 @@ class Context:
     kube: KubeApi = field(default_factory=KubeApi)
     primaries: dict[str, str | None] = field(default_factory=dict)
     elections: dict[str, Election] = field(default_factory=dict)
+    snapshot: Callable[[str], list[View]] | None = None  # live views of a namespace
+    pending_refresh: set[str] = field(default_factory=set)
+    background: set[asyncio.Task[None]] = field(default_factory=set)
     _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
 
     def lock(self, namespace: str) -> asyncio.Lock:

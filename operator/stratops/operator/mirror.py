@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, select, update
+from sqlalchemy.orm import Session
 
 from stratops.core.db import PrimaryChange, StrategyConfig, UnitOfWork
 from stratops.operator.resources import View
@@ -30,13 +31,16 @@ class PrimaryMove:
     reason: str
 
 
-def mirror_config(engine: Engine, view: View, is_primary: bool) -> None:
-    """Insert or update the row of this strategy from its resource."""
+def mirror_config(engine: Engine, view: View) -> None:
+    """Insert or update the row of this strategy from its resource.
+
+    `is_primary` comes from the namespace's latest recorded move, in the same
+    transaction, so a mirror racing a promotion cannot leave two primaries.
+    """
     spec = view.raw_spec
     values: dict[str, Any] = {
         "display_name": str(spec.get("displayName") or view.strategy_id),
         "strategy_class": str(spec.get("strategyClass", "")),
-        "is_primary": is_primary,
         "is_active": view.active and not view.deleting,
         "namespace": view.namespace,
         "resource_name": view.name,
@@ -45,6 +49,8 @@ def mirror_config(engine: Engine, view: View, is_primary: bool) -> None:
         "generation": view.generation,
     }
     with UnitOfWork(engine) as session:
+        latest = _latest_move(session, view.namespace)
+        values["is_primary"] = latest is not None and latest.to_strategy_id == view.strategy_id
         row = session.scalars(
             select(StrategyConfig).where(StrategyConfig.strategy_id == view.strategy_id)
         ).one_or_none()
@@ -73,12 +79,7 @@ def record_primary_move(engine: Engine, move: PrimaryMove) -> bool:
     configs is updated in the same transaction.
     """
     with UnitOfWork(engine) as session:
-        latest = session.scalars(
-            select(PrimaryChange)
-            .where(PrimaryChange.namespace == move.namespace)
-            .order_by(PrimaryChange.changed_at.desc(), PrimaryChange.id.desc())
-            .limit(1)
-        ).one_or_none()
+        latest = _latest_move(session, move.namespace)
         if latest is not None and latest.to_strategy_id == move.to_strategy_id:
             return False
         session.add(PrimaryChange(**move.__dict__))
@@ -88,3 +89,12 @@ def record_primary_move(engine: Engine, move: PrimaryMove) -> bool:
             .values(is_primary=StrategyConfig.strategy_id == move.to_strategy_id)
         )
         return True
+
+
+def _latest_move(session: Session, namespace: str) -> PrimaryChange | None:
+    return session.scalars(
+        select(PrimaryChange)
+        .where(PrimaryChange.namespace == namespace)
+        .order_by(PrimaryChange.changed_at.desc(), PrimaryChange.id.desc())
+        .limit(1)
+    ).one_or_none()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from pydantic import ValidationError
@@ -104,7 +104,7 @@ class View:
         return {"apiVersion": API_VERSION, "kind": KIND, "metadata": meta}
 
     def check(self) -> Checked:
-        checked = check_spec(json.dumps(self.raw_spec, sort_keys=True))
+        checked = self._checked_spec
         if self.duplicate_of is None:
             return checked
         message = (
@@ -112,6 +112,11 @@ class View:
             "each strategy needs its own id (it keys every database row)"
         )
         return Checked(checked.spec, error=message)
+
+    @cached_property
+    def _checked_spec(self) -> Checked:
+        """Per view, once: a reconcile consults every resource of the namespace."""
+        return check_spec(json.dumps(self.raw_spec, sort_keys=True))
 
     def git_revision(self) -> str | None:
         return git_revision(self.annotations, self.labels)

@@ -17,6 +17,7 @@ import sys
 from collections.abc import Generator, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import Engine
 
@@ -43,12 +44,15 @@ class OperatorProcess:
             "STRATOPS_DB_URL": db_url,
             "STRATOPS_OPERATOR_IMAGE": "stratops:test",
             "STRATOPS_OPERATOR_MARKET_DATA_PROVIDER": "synthetic",
+            "STRATOPS_OPERATOR_METRICS_PORT": "0",
         }
         self.process: subprocess.Popen[bytes] | None = None
         self.liveness_port = free_port()
 
     def start(self) -> OperatorProcess:
         command = [sys.executable, "-m", "stratops.operator", "--standalone"]
+        if os.environ.get("STRATOPS_TEST_OPERATOR_VERBOSE"):
+            command.append("--verbose")
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 [
@@ -63,7 +67,24 @@ class OperatorProcess:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
+        self.wait_ready()
         return self
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        """Until kopf serves its liveness endpoint: start-up (imports) can take seconds,
+        and the tests time the operator's reconciling, not Python's start-up."""
+        url = f"http://127.0.0.1:{self.liveness_port}/healthz"
+
+        def answers() -> bool:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise AssertionError(f"the operator exited:\n{self.log()[-5000:]}")
+            try:
+                return httpx.get(url, timeout=1).status_code == 200
+            except httpx.HTTPError:
+                return False
+
+        wait_for(answers, timeout, "the operator's liveness endpoint")
 
     def kill(self) -> None:
         """SIGKILL: no cleanup, no finalizer bookkeeping, exactly like a node loss."""

@@ -53,7 +53,13 @@ def test_examples_get_all_children_within_five_seconds(
         (ref,) = b[kind]["metadata"]["ownerReferences"]
         assert (ref["kind"], ref["name"]) == ("TradingStrategy", "v3-5b")
 
-    shared = {k: kube.get(p.format(ns=namespace)) for k, p in SHARED_PATHS.items()}
+    def shared_objects() -> dict[str, dict] | None:  # type: ignore[type-arg]
+        found = {k: kube.get_or_none(p.format(ns=namespace)) for k, p in SHARED_PATHS.items()}
+        fetch = found["fetch"]
+        complete = fetch and len(fetch["metadata"]["ownerReferences"]) == 2 and found["pvc"]
+        return found if complete else None  # type: ignore[return-value]
+
+    shared = wait_for(shared_objects, 5, "market-data PVC and CronJob owned by both strategies")
     owners = sorted(r["name"] for r in shared["fetch"]["metadata"]["ownerReferences"])
     assert owners == ["v3-5b", "v3-5d"]
     fetch = shared["fetch"]["spec"]

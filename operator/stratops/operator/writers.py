@@ -1,0 +1,129 @@
+"""Idempotent writes for one resource: its runner, access and state, status, events.
+
+Everything that depends on the primary election (the runner CronJob and the
+primary verdict in status) is written under the resource's own lock and from
+the namespace's *latest* election, read at write time. So when a promotion
+and a resource's own reconcile race, whichever write lands last is right.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import kopf
+
+from stratops.operator import children as ch
+from stratops.operator.children.runner import runner_schedule
+from stratops.operator.context import Context
+from stratops.operator.kube import object_path
+from stratops.operator.primary import Election, elect
+from stratops.operator.resources import View
+from stratops.operator.status import (
+    PRIMARY_CONFLICT,
+    READY,
+    Outcome,
+    build_primary_status,
+    build_status,
+    now_rfc3339,
+)
+
+PRIMARY_MANAGER = "stratops-operator-primary"
+JsonDict = dict[str, Any]
+
+
+def latest(ctx: Context, view: View) -> Election:
+    """The namespace's current election (a lone one if none was made yet)."""
+    return ctx.elections.get(view.namespace) or elect([view.claim()], None)
+
+
+def role_of(view: View, election: Election) -> ch.RunnerRole:
+    runnable = view.check().error is None and view.active and not view.deleting
+    return ch.RunnerRole(effective_primary=view.name == election.effective, runnable=runnable)
+
+
+def outcome_of(view: View, election: Election, ctx: Context) -> Outcome:
+    checked = view.check()
+    role = role_of(view, election)
+    conflict = election.conflict_message(view.name) if view.name in election.conflicting else None
+    cron = runner_schedule(checked.spec, role, ctx.settings) if checked.spec else ""
+    return Outcome(
+        generation=view.generation,
+        error=checked.error,
+        active=view.active,
+        effective_primary=role.effective_primary,
+        conflict=conflict,
+        conflict_reason=election.conflict_reason,
+        schedule=cron,
+    )
+
+
+async def ensure_runner(ctx: Context, view: View) -> None:
+    """Apply the runner CronJob; a spec in error only suspends an existing one."""
+    checked = view.check()
+    path = object_path("batch/v1", "CronJob", view.namespace, ch.runner_name(view.name))
+    async with ctx.lock(f"{view.namespace}/{view.name}"):
+        if checked.error is None and checked.spec is not None:
+            role = role_of(view, latest(ctx, view))
+            cronjob = ch.build_runner_cronjob(view.owner(), checked.spec, role, ctx.settings)
+            await ctx.kube.apply(cronjob)
+        elif await ctx.kube.get_or_none(path) is not None:
+            suspend = {"spec": {"suspend": True}}
+            merge = "application/merge-patch+json"
+            await ctx.kube.request("PATCH", path, suspend, content_type=merge)
+
+
+async def ensure_access_and_state(ctx: Context, view: View) -> None:
+    """ServiceAccount, Role, RoleBinding and the state ConfigMap (created once)."""
+    owner = view.owner()
+    rbac = (ch.build_service_account(owner), ch.build_role(owner), ch.build_role_binding(owner))
+    for obj in rbac:
+        await ctx.kube.apply(obj)
+    checked = view.check()
+    if checked.spec is not None:
+        await ctx.kube.create_if_absent(ch.build_state_configmap(owner, checked.spec))
+        await ctx.kube.apply(ch.state_ownership(owner, checked.spec))
+
+
+async def write_verdict(ctx: Context, view: View) -> None:
+    """effectivePrimary and PrimaryConflict from the latest election."""
+    async with ctx.lock(f"{view.namespace}/{view.name}"):
+        outcome = outcome_of(view, latest(ctx, view), ctx)
+        body = build_primary_status(view.name, view.namespace, outcome, view.status, now_rfc3339())
+        await ctx.kube.apply(body, subresource="status", manager=PRIMARY_MANAGER)
+    _post_events(view, body)
+
+
+async def write_own_status(ctx: Context, view: View) -> None:
+    """Generation, phase and Ready: written last, once every child has been applied."""
+    outcome = outcome_of(view, latest(ctx, view), ctx)
+    body = build_status(view.name, view.namespace, outcome, view.status, now_rfc3339())
+    await ctx.kube.apply(body, subresource="status")
+    _post_events(view, body)
+
+
+def verdict_in_status(view: View) -> tuple[bool, str | None]:
+    """What the resource's status currently says: holder or not, conflict message."""
+    conditions = view.status.get("conditions") or []
+    conflict: JsonDict = next((c for c in conditions if c.get("type") == PRIMARY_CONFLICT), {})
+    message = conflict.get("message") if conflict.get("status") == "True" else None
+    return bool(view.status.get("effectivePrimary")), message
+
+
+def _post_events(view: View, desired: JsonDict) -> None:
+    """Warnings for conditions that newly went bad (or changed their message)."""
+    old = {c.get("type"): c for c in view.status.get("conditions") or []}
+    for cond in desired["status"]["conditions"]:
+        bad = (cond["type"] == READY and cond["status"] == "False") or (
+            cond["type"] == PRIMARY_CONFLICT and cond["status"] == "True"
+        )
+        before = old.get(cond["type"], {})
+        fresh = (before.get("status"), before.get("message")) != (cond["status"], cond["message"])
+        if bad and fresh:
+            reason = PRIMARY_CONFLICT if cond["type"] == PRIMARY_CONFLICT else cond["reason"]
+            post_event(view, "Warning", reason, cond["message"])
+
+
+def post_event(view: View, type_: str, reason: str, message: str) -> None:
+    """A Kubernetes event on the resource, posted by kopf in the background."""
+    body = kopf.Body(cast(kopf.RawBody, view.ref()))
+    kopf.event(body, type=type_, reason=reason, message=message)
