@@ -87,10 +87,12 @@ def single_applies(cluster: Cluster, tries: int) -> list[float]:
     return times
 
 
-def fleet(cluster: Cluster, size: int) -> float:
+def fleet(cluster: Cluster, size: int) -> tuple[float, float]:
+    """(seconds until all Ready, of which kubectl apply itself took)."""
     docs = [manifest(f"f-{i}", f"f_{i}") for i in range(size)]
     start = time.perf_counter()
     cluster.kubectl("apply", "-f", "-", stdin=yaml.safe_dump_all(docs))
+    applied = time.perf_counter() - start
 
     def all_ready() -> bool:
         items = cluster.http.get(TS, params={"labelSelector": ""}).json()["items"]
@@ -103,7 +105,7 @@ def fleet(cluster: Cluster, size: int) -> float:
         return len(ready) == size
 
     wait(all_ready, 300)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, applied
 
 
 def rss_mib(pid: int) -> float:
@@ -131,7 +133,8 @@ def main() -> None:
             db = f"sqlite:///{work / 'bench.db'}"
             sh(sys.executable, "-m", "stratops.core.cli", "db", "upgrade", "--db", db)
             env = {**os.environ, "KUBECONFIG": cluster.kubeconfig, "STRATOPS_DB_URL": db,
-                   "STRATOPS_OPERATOR_IMAGE": "stratops:bench"}  # fmt: skip
+                   "STRATOPS_OPERATOR_IMAGE": "stratops:bench",
+                   "STRATOPS_OPERATOR_METRICS_PORT": "0"}  # fmt: skip
             log = open(work / "operator.log", "wb")  # noqa: SIM115
             operator = subprocess.Popen(
                 [sys.executable, "-m", "stratops.operator", "--standalone", "--namespace", NS],
@@ -143,9 +146,9 @@ def main() -> None:
             p99 = times[min(len(times) - 1, round(0.99 * (len(times) - 1)))]
             print(f"apply -> CronJob, {args.tries} tries: p50 {p50 * 1000:.0f} ms, "
                   f"p99 {p99 * 1000:.0f} ms (goal p99 <= 1000 ms)")  # fmt: skip
-            seconds = fleet(cluster, args.fleet)
+            seconds, applying = fleet(cluster, args.fleet)
             print(f"{args.fleet} resources applied at once -> all Ready: {seconds:.1f} s "
-                  "(goal <= 30 s)")  # fmt: skip
+                  f"(goal <= 30 s), of which kubectl apply itself {applying:.1f} s")  # fmt: skip
             print(f"operator RSS: {rss_mib(operator.pid):.0f} MiB (goal <= 200 MiB)")
             problems = [
                 line for line in (work / "operator.log").read_text().splitlines()
