@@ -24,7 +24,7 @@ import kopf
 from sqlalchemy.exc import SQLAlchemyError
 
 from stratops.core.resource import GROUP, PLURAL, VERSION
-from stratops.operator import alerts
+from stratops.operator import alerts, metrics, observe
 from stratops.operator.children.common import COMPONENT_RUNNER, LABEL_COMPONENT, MANAGED_BY
 from stratops.operator.context import Context
 from stratops.operator.kube import KubeError
@@ -113,7 +113,7 @@ def _snapshot(index: kopf.Index[str, View], namespace: str) -> list[View]:
 @kopf.on.update(GROUP, VERSION, PLURAL)
 async def ensure(**kwargs: Any) -> None:
     ctx, view, others = _inputs(kwargs)
-    async with retried():
+    async with observe.measured("ensure", ctx, view), retried():
         await reconcile(ctx, view, others)
 
 
@@ -122,7 +122,7 @@ async def remove(**kwargs: Any) -> None:
     """Children go with garbage collection; here the role moves on and the DB row goes inactive."""
     ctx, view, others = _inputs(kwargs)
     view = replace(view, deleting=True)  # kopf may call this before the timestamp is seen
-    async with retried():
+    async with observe.measured("remove", ctx, view), retried():
         await reconcile(ctx, view, others)
 
 
@@ -154,6 +154,8 @@ async def runner_job(**kwargs: Any) -> None:
     except (KubeError, httpx.HTTPError) as err:
         logger.error("alerting on Job %s failed: %s", failure.job, err)
         return
+    if primary:
+        metrics.alert_raised("run_failed", problems)
     for problem in problems:
         post_event(view, "Warning", "AlertWebhookFailed", problem)
 

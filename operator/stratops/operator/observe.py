@@ -9,8 +9,8 @@
 * an optional delete handler that drops the resource's series;
 * a log filter that gives kopf's lines about a resource its strategy id.
 
-`measured(...)` wraps a reconcile: count, duration, primary changes, and the
-resource's fields on every log line inside.
+`measured(...)` wraps a reconcile: count, duration, and the resource's
+fields on every log line inside.
 """
 
 from __future__ import annotations
@@ -108,14 +108,10 @@ async def forget(body: kopf.Body, **_: Any) -> None:
 
 @asynccontextmanager
 async def measured(handler: str, ctx: Context, view: View) -> AsyncIterator[None]:
-    """Count and time a reconcile; count a primary change it made; tag its log lines."""
-    before = ctx.elections.get(view.namespace)
+    """Count and time a reconcile, tag its log lines, then book the resource's phase."""
     fields = {"resource": view.name, "namespace": view.namespace, "strategy_id": view.strategy_id}
     with log_context(**fields):
         async with metrics.reconcile_measured(handler):
             yield
-    after = ctx.elections.get(view.namespace)
-    if after is not None and after is not before and after.changed and after.effective:
-        metrics.PRIMARY_CHANGES.labels(view.namespace).inc()
     if not view.deleting:
         book(ctx, view)

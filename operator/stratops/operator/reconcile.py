@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 
-from stratops.operator import primary, shared
+from stratops.operator import metrics, primary, shared
 from stratops.operator.context import Context
 from stratops.operator.mirror import PrimaryMove, mark_removed, mirror_config, record_primary_move
 from stratops.operator.primary import Election, elect, previous_from_status
@@ -42,6 +42,7 @@ async def reconcile(ctx: Context, target: View, others: Iterable[View]) -> None:
         ctx.primaries[namespace] = election.effective
         ctx.elections[namespace] = election
         if election.changed:
+            metrics.PRIMARY_CHANGES.labels(namespace).inc()
             await _move_role(ctx, views, election)
         for view in _conflicts_moved(views.values(), before, election, target):
             await write_verdict(ctx, view)

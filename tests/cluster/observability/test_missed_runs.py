@@ -99,6 +99,8 @@ def test_missed_sessions_are_reported_once_with_an_alert_for_the_primary(
     )
     labels = {"namespace": namespace, "name": "v3-5b", "strategy_id": "v3_5b"}
     wait_for(lambda: operator.sample(MISSED, **labels) == 6, 15, "missed-sessions gauge = 6")
+    alerts = "stratops_operator_alerts_total"
+    assert operator.sample(alerts, kind="missed_run", result="ok") == 1
     missed_events = [(t, m) for t, r, m in events(kube, namespace, "v3-5b") if r == "MissedRun"]
     assert [t for t, _ in missed_events] == ["Warning"]
     assert backfill_jobs(kube, namespace) == {}, "policy alert never creates Jobs"
@@ -164,6 +166,14 @@ def test_metrics_and_json_logs_of_the_operator(
     assert operator.sample(primary, **d) == 0
     phases = "stratops_operator_resources"
     assert operator.sample(phases, namespace=namespace, phase="Active") == 2
+    ok = operator.sample("stratops_operator_reconciles_total", handler="ensure", result="ok")
+    assert ok is not None
+    assert ok >= 2
+    changes = "stratops_operator_primary_changes_total"
+    assert operator.sample(changes, namespace=namespace) == 1  # nobody -> v3-5b
+    assert (
+        operator.sample("stratops_operator_reconcile_duration_seconds_count", handler="ensure") or 0
+    ) >= 2
 
     apply(kubectl, namespace, manifest("v3-5d", active=False))
     wait_for(
@@ -174,6 +184,7 @@ def test_metrics_and_json_logs_of_the_operator(
     apply(kubectl, namespace, manifest("v3-5b", primary=False), manifest("v3-5d", primary=True))
     wait_for(lambda: operator.sample(primary, **d) == 1, 30, "v3-5d took the primary role")
     assert operator.sample(primary, **b) == 0
+    assert operator.sample(changes, namespace=namespace) == 2
 
     lines = [line for line in operator.log().splitlines() if line.startswith("{")]
     records = [json.loads(line) for line in lines]
