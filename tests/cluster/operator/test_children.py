@@ -130,10 +130,18 @@ def test_delete_removes_children_but_keeps_state_and_history(
         found = children(kube, namespace, name)
         return all(found[k] is None for k in kinds)
 
+    # The garbage collector picks up a new CRD as an owner type on its discovery
+    # resync (every 30 s), so on a fresh control plane the first collection can wait.
     runner_kinds = ("cronjob", "serviceaccount", "role", "rolebinding")
-    wait_for(lambda: gone("v3-5b", runner_kinds), 30, "garbage collection of v3-5b's children")
+    wait_for(lambda: gone("v3-5b", runner_kinds), 90, "garbage collection of v3-5b's children")
     wait_for(lambda: gone("v3-5d", (*runner_kinds, "state")), 30, "v3-5d's children and state")
     assert children(kube, namespace, "v3-5b")["state"] is not None, "Retain keeps the state"
+    shared = [p.format(ns=namespace) for p in SHARED_PATHS.values()]
+    wait_for(
+        lambda: all(kube.get_or_none(p) is None for p in shared),
+        30,
+        "the shared market-data objects go with the last strategy",
+    )
     rows = configs(engine)
     assert set(rows) == {"v3_5b", "v3_5d"}, "database history is never deleted"
     assert not rows["v3_5b"].is_active
