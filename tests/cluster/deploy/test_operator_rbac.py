@@ -40,6 +40,7 @@ NEEDED = [
     ("get", "cronjobs.batch", ()), ("create", "cronjobs.batch", ()),
     ("patch", "cronjobs.batch", ()),
     ("list", "jobs.batch", ()), ("watch", "jobs.batch", ()), ("patch", "jobs.batch", ()),
+    ("get", "jobs.batch", ()), ("create", "jobs.batch", ()),  # missed-run backfill
     ("create", "events", ()),
     ("get", "secrets/stratops-alert-webhook", ()),
     ("list", "customresourcedefinitions.apiextensions.k8s.io", ()),
@@ -52,7 +53,7 @@ FORBIDDEN = [
     ("create", "secrets", ()), ("update", "secrets/stratops-alert-webhook", ()),
     ("delete", "configmaps", ()), ("list", "configmaps", ()),
     ("create", GROUP, ()), ("update", GROUP, ()), ("delete", GROUP, ()),
-    ("delete", "cronjobs.batch", ()), ("create", "jobs.batch", ()), ("delete", "jobs.batch", ()),
+    ("delete", "cronjobs.batch", ()), ("delete", "jobs.batch", ()),
     ("create", "pods", ()), ("create", "pods/exec", ()), ("get", "pods/log", ()),
     ("create", "deployments.apps", ()), ("delete", "persistentvolumeclaims", ()),
     ("escalate", "roles.rbac.authorization.k8s.io", ()),
