@@ -194,3 +194,14 @@ def test_rbac_reaches_only_own_objects(owner_b: Owner) -> None:
     ]
     for obj in (role, binding):
         assert obj["metadata"]["ownerReferences"] == [OWNER_REF]
+
+
+def test_initial_state_is_what_the_runner_accepts(
+    owner_b: Owner, spec_b: TradingStrategySpec
+) -> None:
+    """The operator seeds the ConfigMap; the runner must load it as a never-traded state."""
+    from stratops.runner.state import StrategyState
+
+    document = json.loads(build_state_configmap(owner_b, spec_b)["data"][STATE_KEY])
+    state = StrategyState.model_validate(document)
+    assert state == StrategyState.initial("v3_5b", 10000.0)
