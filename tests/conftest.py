@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
 
 from stratops.core.db import create_engine_for, parse_url, upgrade_to_head
 
@@ -61,6 +63,19 @@ def _postgres_server_url() -> str:
     pytest.skip(reason)
 
 
+def _drop_database(admin: Engine, name: str, attempts: int = 5) -> None:
+    """Drop a test database; a session that is just closing may hold it for a moment."""
+    for attempt in range(attempts):
+        try:
+            with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            return
+        except DBAPIError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
 def _fresh_postgres_database(server_url: str) -> Iterator[str]:
     name = f"stratops_t_{secrets.token_hex(6)}"
     admin = create_engine_for(server_url)
@@ -68,7 +83,6 @@ def _fresh_postgres_database(server_url: str) -> Iterator[str]:
         with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         yield parse_url(server_url).set(database=name).render_as_string(hide_password=False)
-        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        _drop_database(admin, name)
     finally:
         admin.dispose()
