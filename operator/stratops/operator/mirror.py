@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import yaml
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from stratops.core.db import PrimaryChange, StrategyConfig, UnitOfWork
+from stratops.core.resource import API_VERSION, KIND
 from stratops.operator.resources import View
 
 
@@ -47,6 +49,7 @@ def mirror_config(engine: Engine, view: View) -> None:
         "parameters": dict(spec.get("parameters") or {}),
         "spec": spec,
         "generation": view.generation,
+        "config_yaml": manifest_yaml(view),
     }
     with UnitOfWork(engine) as session:
         latest = _latest_move(session, view.namespace)
@@ -59,6 +62,17 @@ def mirror_config(engine: Engine, view: View) -> None:
             return
         for key, value in values.items():
             setattr(row, key, value)
+
+
+def manifest_yaml(view: View) -> str:
+    """The resource as a manifest (no status, no server fields), for people reading the table."""
+    doc = {
+        "apiVersion": API_VERSION,
+        "kind": KIND,
+        "metadata": {"name": view.name, "namespace": view.namespace},
+        "spec": view.raw_spec,
+    }
+    return yaml.safe_dump(doc, sort_keys=False)
 
 
 def mark_removed(engine: Engine, view: View) -> None:

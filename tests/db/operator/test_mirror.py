@@ -60,6 +60,9 @@ def test_mirror_inserts_then_updates(engine: Engine) -> None:
     assert row.parameters == {"sma_fast": 41}
     assert (row.namespace, row.resource_name) == ("ns", "v3-5b")
     assert row.spec["strategyClass"] == "Hierarchical_Adaptive_v3_5b"
+    assert row.config_yaml is not None
+    assert "kind: TradingStrategy" in row.config_yaml
+    assert "sma_fast: 41" in row.config_yaml
 
 
 def test_removal_keeps_the_row(engine: Engine) -> None:
