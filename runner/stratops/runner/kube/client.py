@@ -9,6 +9,8 @@ the run's outcome.
 
 from __future__ import annotations
 
+import ssl
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -50,7 +52,9 @@ def server_message(response: httpx.Response) -> str:
 class KubeClient:
     """JSON in, JSON out, against one API server with one identity."""
 
-    def __init__(self, server: str, token: str, verify: str | bool = True) -> None:
+    def __init__(self, server: str, token: str, ca_file: Path | None = None) -> None:
+        """`ca_file`: the cluster CA the server certificate must chain to (None: system CAs)."""
+        verify = ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
         self._http = httpx.Client(
             base_url=server,
             verify=verify,
@@ -61,7 +65,7 @@ class KubeClient:
 
     @classmethod
     def in_cluster(cls, config: InClusterConfig) -> KubeClient:
-        return cls(config.server, config.token, verify=str(config.ca_file))
+        return cls(config.server, config.token, config.ca_file)
 
     def close(self) -> None:
         self._http.close()
