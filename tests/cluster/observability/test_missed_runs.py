@@ -7,12 +7,11 @@ Thanksgiving itself; Black Friday, an early close, included) are missed.
 Under `missedRunPolicy: backfill` the operator creates one Job per missed
 session, oldest first, each only once the ledger holds the previous one.
 
-This test plays the runner by writing each backfilled day's `strategy_runs`
-row itself: the runner's cluster mode (`--state configmap`, the module
-`stratops.runner.kube`) does not exist yet, so the test kubelet cannot run
-the real `stratops run` in these Jobs. What is proven here is the Job
-creation: deterministic names, `--date D`, order, and no duplicate across
-operator kills and restarts.
+Here the test plays the runner by writing each backfilled day's
+`strategy_runs` row itself, which lets it kill the operator at chosen points
+and check Job creation exactly: deterministic names, `--date D`, order, and
+no duplicate across kills and restarts. test_backfill_runner.py runs the
+real `stratops run` in the Jobs on the test kubelet.
 """
 
 from __future__ import annotations
