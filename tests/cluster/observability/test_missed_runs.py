@@ -29,7 +29,7 @@ from ..controlplane import Kubectl, wait_for
 from ..kubeclient import KubeClient
 from ..operator.support import TS, apply, condition, events, manifest
 from ..operator.test_alerts import Receiver, receiver, webhook_secret
-from .conftest import ObservedOperator
+from .conftest import FAKE_NOW, ObservedOperator
 
 pytestmark = pytest.mark.cluster
 __all__ = ["receiver"]  # a fixture
@@ -157,6 +157,9 @@ def test_backfill_creates_each_missed_session_once_in_order_across_restarts(
 def test_metrics_and_json_logs_of_the_operator(
     operator: ObservedOperator, kube: KubeClient, kubectl: Kubectl, namespace: str
 ) -> None:
+    def v3_5d() -> dict[str, Any]:
+        return kube.get(f"{TS.format(ns=namespace)}/v3-5d")
+
     apply(kubectl, namespace, manifest("v3-5b"), manifest("v3-5d"))
     primary = "stratops_operator_effective_primary"
     b = {"namespace": namespace, "name": "v3-5b", "strategy_id": "v3_5b"}
@@ -180,9 +183,20 @@ def test_metrics_and_json_logs_of_the_operator(
         30,
         "one Suspended resource",
     )
+    wait_for(
+        lambda: condition(v3_5d(), "RunsOnSchedule").get("reason") == "Suspended",
+        15,
+        "RunsOnSchedule=Unknown/Suspended while inactive",
+    )
     apply(kubectl, namespace, manifest("v3-5b", primary=False), manifest("v3-5d", primary=True))
     wait_for(lambda: operator.sample(primary, **d) == 1, 30, "v3-5d took the primary role")
     assert operator.sample(primary, **b) == 0
+    resumed = wait_for(
+        lambda: v3_5d()["metadata"].get("annotations", {}).get("stratops.dev/active-since"),
+        15,
+        "the resume stamped on v3-5d",
+    )
+    assert resumed == FAKE_NOW  # the operator's clock
     assert operator.sample(changes, namespace=namespace) == 2
 
     lines = [line for line in operator.log().splitlines() if line.startswith("{")]
