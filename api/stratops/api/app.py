@@ -54,7 +54,7 @@ def create_app(settings: ApiSettings, clock: Callable[[], dt.datetime] = utc_now
         redoc_url=None,
     )
     app.state.context = context
-    install_metrics(app, engine, clock)
+    install_metrics(app, engine, clock, dt.timedelta(minutes=settings.missed_run_grace_minutes))
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -10,6 +10,9 @@ import datetime as dt
 
 from sqlalchemy import Engine
 
+from stratops.api.app import create_app
+from stratops.api.settings import ApiSettings
+
 from .conftest import NOW, Api, value
 from .ledger_rows import add_config, add_failure, add_run
 
@@ -108,3 +111,21 @@ def test_status_lists_the_missed_sessions_by_the_operator_rule(api: Api, db_engi
     status = api.get("/api/status/strategies").json()["strategies"]
     assert status["v3_5b"]["missed"] == THANKSGIVING_WEEK + AFTER_IT
     assert status["v3_5d"]["missed"] == []
+
+
+def test_grace_period_is_a_setting(migrated_db_url: str, db_engine: Engine) -> None:
+    """A day of grace: Tuesday's 09:45 session is not missed yet at 18:00."""
+    seed(db_engine)
+    settings = ApiSettings(
+        db_url=migrated_db_url,  # type: ignore[arg-type]
+        allow_writable_user=True,
+        missed_run_grace_minutes=24 * 60,
+    )
+    app = create_app(settings, clock=lambda: NOW)
+    try:
+        status = Api(app).get("/api/status/strategies").json()["strategies"]
+        gauge = value(Api(app).scrape(), "stratops_strategy_missed_sessions", strategy_id="v3_5b")
+    finally:
+        app.state.context.engine.dispose()
+    assert status["v3_5b"]["missed"] == THANKSGIVING_WEEK + AFTER_IT[:1]
+    assert gauge == 5

@@ -30,7 +30,8 @@ def strategies_status(context: Context, session: DbSession) -> StatusResponse:
     now = context.clock()
     grace = dt.timedelta(minutes=context.settings.stale_grace_minutes)
     ledger = views.Ledger(session)
-    missed = missed_by_strategy(schedules(session), now)
+    late = dt.timedelta(minutes=context.settings.missed_run_grace_minutes)
+    missed = missed_by_strategy(schedules(session), now, late)
     return StatusResponse(
         checked_at=now,
         strategies={
