@@ -86,3 +86,14 @@ def _fresh_postgres_database(server_url: str) -> Iterator[str]:
         _drop_database(admin, name)
     finally:
         admin.dispose()
+
+
+REAL_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def real_data_dir() -> Path:
+    """The real daily prices in ../shared/data; tests using them skip cleanly when absent."""
+    if not (REAL_DATA / "QQQ.csv").is_file():
+        pytest.skip(f"real price data not found at {REAL_DATA}")
+    return REAL_DATA

@@ -15,9 +15,8 @@ import pytest
 
 from stratops.core.marketdata.synthetic import SyntheticProvider
 
-from .support import DATA_END, DATA_START, ROOT, SYMBOLS, Place, cli
+from .support import DATA_END, DATA_START, SYMBOLS, Place, cli
 
-REAL_DATA = ROOT.parent / "shared" / "data"
 RUNNER_VARIABLES = (
     "STRATOPS_FAULT_AT",
     "STRATOPS_ALERT_WEBHOOK_URL",
@@ -59,7 +58,5 @@ def place(migrated_db_url: str, market_cache: Path, tmp_path: Path) -> Place:
 
 
 @pytest.fixture
-def real_data() -> Path:
-    if not (REAL_DATA / "QQQ.csv").is_file():
-        pytest.skip(f"real price data not found at {REAL_DATA}")
-    return REAL_DATA.resolve()
+def real_data(real_data_dir: Path) -> Path:
+    return real_data_dir

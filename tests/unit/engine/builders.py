@@ -18,7 +18,6 @@ from stratops.core.marketdata.frames import MarketData
 from stratops.core.resource import TradingStrategySpec
 
 ROOT = Path(__file__).resolve().parents[3]
-REAL_DATA = ROOT.parent / "shared" / "data"
 
 SMALL = {
     "sma_fast": 5,

@@ -11,17 +11,13 @@ import pytest
 from stratops.core.marketdata.synthetic import SyntheticProvider
 
 PROJECT_ROOT = Path(__file__).parents[3]
-REAL_DATA = PROJECT_ROOT / "../shared/data"
 FIXTURES = PROJECT_ROOT / "tests/fixtures/marketdata"
 SIX = ("QQQ", "TQQQ", "PSQ", "TLT", "TMF", "TMV")
 
 
 @pytest.fixture
-def real_data() -> Path:
-    """The shared folder of real daily prices; tests using it skip cleanly when it is absent."""
-    if not (REAL_DATA / "QQQ.csv").is_file():
-        pytest.skip(f"real price data not found at {REAL_DATA}")
-    return REAL_DATA.resolve()
+def real_data(real_data_dir: Path) -> Path:
+    return real_data_dir
 
 
 @pytest.fixture(scope="session")
