@@ -72,6 +72,12 @@ def test_end_before_start_is_422(make_client: MakeClient) -> None:
     assert make_client("one").get("/api/performance", params).status_code == 422
 
 
+@pytest.mark.parametrize("value", ["0.0", "1700000000", "2024-6-1", "yesterday"])
+def test_dates_must_be_written_as_yyyy_mm_dd(make_client: MakeClient, value: str) -> None:
+    params = {"strategy_id": "v3_5b", "start": value}
+    assert make_client("one").get("/api/performance", params).status_code == 422
+
+
 def test_unknown_strategy_is_404(make_client: MakeClient) -> None:
     response = make_client("one").get("/api/performance", {"strategy_id": "v9_9"})
     assert response.status_code == 404

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any
 
 from fastapi import Query
 from fastapi.exceptions import RequestValidationError
+from pydantic import BeforeValidator
 
 from stratops.api.context import STRATEGY_ID_PATTERN
 
@@ -14,8 +16,19 @@ OptionalStrategyId = Annotated[
     str | None,
     Query(pattern=STRATEGY_ID_PATTERN, description="A strategy id, e.g. `v3_5b`."),
 ]
-StartDate = Annotated[dt.date | None, Query(description="First date included (YYYY-MM-DD).")]
-EndDate = Annotated[dt.date | None, Query(description="Last date included (YYYY-MM-DD).")]
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date_only(value: object) -> object:
+    """pydantic would also read `0.0` or `1700000000` as a date; the API promises YYYY-MM-DD."""
+    if isinstance(value, str) and not _ISO_DATE.fullmatch(value):
+        raise ValueError("must be a date as YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
+StartDate = Annotated[IsoDate | None, Query(description="First date included (YYYY-MM-DD).")]
+EndDate = Annotated[IsoDate | None, Query(description="Last date included (YYYY-MM-DD).")]
 
 
 def invalid(field: str, message: str, value: Any) -> RequestValidationError:
