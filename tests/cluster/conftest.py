@@ -13,8 +13,10 @@ import os
 import secrets
 from collections.abc import Generator, Iterator
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 import pytest
+import yaml
 
 from .controlplane import (
     COMPONENTS,
@@ -31,11 +33,24 @@ from .controlplane import (
     wait_for,
 )
 from .fake_kubelet import TestKubelet
-from .kubeclient import KubeClient
+from .kubeclient import ApiError, KubeClient
+from .webhook import Receiver
 
 HERE = Path(__file__).resolve().parent
 KUBELET_KEY = pytest.StashKey[TestKubelet]()
 _RUNNING: list[ControlPlane] = []
+
+
+PRIORITY_CLASSES_FILE = Path(__file__).resolve().parents[2] / "manifests/base/priorityclasses.yaml"
+
+
+@runtime_checkable
+class LoggedProcess(Protocol):
+    """A process a test started (the operator, in its variants) whose log helps on failure."""
+
+    log_path: Path
+
+    def log(self) -> str: ...
 
 
 def in_ci() -> bool:
@@ -73,6 +88,9 @@ def pytest_runtest_makereport(
                 for stream in ("stdout", "stderr"):
                     text = tail(kubelet.pod_dir(pod) / stream, 40)
                     report.sections.append((f"pod {pod} {stream} (tail)", text))
+        for name, value in getattr(item, "funcargs", {}).items():
+            if isinstance(value, LoggedProcess):
+                report.sections.append((f"{name} log (tail)", value.log()[-15000:]))
     return report
 
 
@@ -145,3 +163,21 @@ def test_kubelet(
     request.node.stash[KUBELET_KEY] = kubelet
     with kubelet:
         yield kubelet
+
+
+@pytest.fixture(scope="session")
+def priority_classes(kube: KubeClient) -> None:
+    """The PriorityClasses runner pods name, exactly as manifests/base ships them."""
+    for body in yaml.safe_load_all(PRIORITY_CLASSES_FILE.read_text()):
+        try:
+            kube.create("/apis/scheduling.k8s.io/v1/priorityclasses", body)
+        except ApiError as err:
+            if err.status_code != 409:
+                raise
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A local alert webhook that records what the operator or runner POSTs."""
+    with Receiver() as rec:
+        yield rec

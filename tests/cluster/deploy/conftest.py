@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from stratops.core.db import create_engine_for, upgrade_to_head
 
 from ..controlplane import ControlPlane, Kubectl
-from ..kubeclient import ApiError, KubeClient
+from ..kubeclient import KubeClient
 from .operator_as_sa import (
     OperatorAsServiceAccount,
     grant_operator_rbac,
@@ -19,18 +19,6 @@ from .operator_as_sa import (
     release,
     sa_kubeconfig,
 )
-from .support import OVERLAYS, by_kind, kustomize
-
-
-@pytest.fixture(scope="session")
-def shipped_priority_classes(kube: KubeClient) -> None:
-    """The PriorityClasses of manifests/base, created once (runner pods name them)."""
-    for body in by_kind(kustomize(OVERLAYS["base"]), "PriorityClass"):
-        try:
-            kube.create("/apis/scheduling.k8s.io/v1/priorityclasses", body)
-        except ApiError as err:
-            if err.status_code != 409:
-                raise
 
 
 @pytest.fixture
@@ -59,7 +47,7 @@ def operator_as_sa(
     namespace: str,
     operator_sa_rbac: str,
     operator_db: tuple[str, Engine],
-    shipped_priority_classes: None,
+    priority_classes: None,
     tmp_path: Path,
 ) -> Iterator[OperatorAsServiceAccount]:
     config = sa_kubeconfig(kubectl, control_plane, namespace, tmp_path / "sa.kubeconfig")
@@ -70,15 +58,3 @@ def operator_as_sa(
         release(kube, namespace)
     finally:
         proc.stop()
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(
-    item: pytest.Item, call: pytest.CallInfo[None]
-) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    """On failure, attach the tail of the operator's log."""
-    report = yield
-    proc = getattr(item, "funcargs", {}).get("operator_as_sa")
-    if report.failed and isinstance(proc, OperatorAsServiceAccount):
-        report.sections.append(("operator log (tail)", proc.log()[-15000:]))
-    return report

@@ -8,7 +8,7 @@ schedule check every second, and a free port for `/metrics`.
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -20,9 +20,7 @@ from stratops.core.db import create_engine_for, upgrade_to_head
 
 from ..controlplane import ControlPlane
 from ..kubeclient import KubeClient
-from ..operator.conftest import OperatorProcess, free_port, priority_classes, release_strategies
-
-__all__ = ["priority_classes"]  # a fixture, used by `operator` below
+from ..operators import OperatorProcess, free_port, operator_lifetime
 
 FAKE_NOW = "2025-12-02T23:00:00Z"
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
@@ -84,23 +82,4 @@ def operator(
     tmp_path: Path,
 ) -> Iterator[ObservedOperator]:
     proc = ObservedOperator(control_plane, namespace, db_url, tmp_path / "operator.log")
-    proc.start()
-    yield proc
-    try:
-        if proc.process is not None and proc.process.poll() is not None:
-            proc.start()  # a test that killed it: let it release the finalizers
-        release_strategies(kube, namespace)
-    finally:
-        proc.stop()
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(
-    item: pytest.Item, call: pytest.CallInfo[None]
-) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    """On failure, attach the tail of the operator's log."""
-    report = yield
-    proc = getattr(item, "funcargs", {}).get("operator")
-    if report.failed and isinstance(proc, OperatorProcess):
-        report.sections.append(("operator log (tail)", proc.log()[-15000:]))
-    return report
+    yield from operator_lifetime(proc, kube, namespace)

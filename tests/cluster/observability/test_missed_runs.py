@@ -28,11 +28,11 @@ from ...db.observability.ledger_rows import add_run
 from ..controlplane import Kubectl, wait_for
 from ..kubeclient import KubeClient
 from ..operator.support import TS, apply, condition, events, manifest
-from ..operator.test_alerts import Receiver, receiver, webhook_secret
+from ..operator.test_alerts import webhook_secret
+from ..webhook import Receiver
 from .conftest import FAKE_NOW, ObservedOperator
 
 pytestmark = pytest.mark.cluster
-__all__ = ["receiver"]  # a fixture
 
 SESSIONS = ["2025-11-24", "2025-11-25", "2025-11-26", "2025-11-28", "2025-12-01", "2025-12-02"]
 JOBS = "/apis/batch/v1/namespaces/{ns}/jobs"

@@ -8,12 +8,8 @@ covers the CronJob path itself.
 from __future__ import annotations
 
 import base64
-import json
 import sys
-import threading
 import time
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 import pytest
@@ -21,41 +17,11 @@ import pytest
 from ..controlplane import Kubectl, wait_for
 from ..fake_kubelet import TestKubelet
 from ..kubeclient import KubeClient
-from .conftest import OperatorProcess
+from ..operators import OperatorProcess
+from ..webhook import Receiver
 from .support import TS, apply, condition, events, manifest, wait_status
 
 pytestmark = pytest.mark.cluster
-
-
-class Receiver:
-    """A local HTTP endpoint that records every JSON body POSTed to it."""
-
-    def __init__(self) -> None:
-        self.bodies: list[dict[str, Any]] = []
-        received = self.bodies
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length", 0))
-                received.append(json.loads(self.rfile.read(length)))
-                self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/alert"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    rec = Receiver()
-    rec.thread.start()
-    yield rec
-    rec.server.shutdown()
-    rec.server.server_close()
 
 
 def failing_job(kube: KubeClient, namespace: str, strategy: str, name: str) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from ..controlplane import Kubectl, wait_for
 from ..kubeclient import KubeClient
-from .conftest import OperatorProcess
+from ..operators import OperatorProcess
 from .support import CHILD_PATHS, apply, condition, events, manifest, wait_children, wait_status
 
 pytestmark = pytest.mark.cluster

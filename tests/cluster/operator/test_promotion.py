@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 
 from ..controlplane import Kubectl, wait_for
 from ..kubeclient import KubeClient
-from .conftest import OperatorProcess
+from ..operators import OperatorProcess
 from .support import (
     CHILD_PATHS,
     TS,

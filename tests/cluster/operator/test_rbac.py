@@ -6,7 +6,7 @@ import pytest
 
 from ..controlplane import Kubectl
 from ..kubeclient import KubeClient
-from .conftest import OperatorProcess
+from ..operators import OperatorProcess
 from .support import apply, manifest, wait_children
 
 pytestmark = pytest.mark.cluster

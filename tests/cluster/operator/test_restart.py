@@ -8,7 +8,7 @@ import pytest
 
 from ..controlplane import Kubectl, wait_for
 from ..kubeclient import KubeClient
-from .conftest import OperatorProcess
+from ..operators import OperatorProcess
 from .support import TS, apply, manifest
 
 pytestmark = pytest.mark.cluster

@@ -18,10 +18,8 @@ from sqlalchemy import text
 from stratops.core.db import create_engine_for, parse_url, upgrade_to_head
 
 from ..conftest import in_ci
-from ..kubeclient import ApiError, KubeClient
 
 PG_URL_ENV = "STRATOPS_TEST_PG_URL"
-PRIORITY_CLASSES = {"stratops-primary": 1000, "stratops-secondary": 100}
 
 
 @pytest.fixture
@@ -45,20 +43,3 @@ def pg_url() -> Iterator[str]:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     finally:
         admin.dispose()
-
-
-@pytest.fixture(scope="session")
-def runner_priority_classes(kube: KubeClient) -> None:
-    """The PriorityClasses runner pods name (the deployment manifests ship them)."""
-    for name, value in PRIORITY_CLASSES.items():
-        body = {
-            "apiVersion": "scheduling.k8s.io/v1",
-            "kind": "PriorityClass",
-            "metadata": {"name": name},
-            "value": value,
-        }
-        try:
-            kube.create("/apis/scheduling.k8s.io/v1/priorityclasses", body)
-        except ApiError as err:
-            if err.status_code != 409:
-                raise

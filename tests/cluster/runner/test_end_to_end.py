@@ -20,12 +20,9 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -39,7 +36,8 @@ from ..conftest import KUBELET_KEY
 from ..controlplane import ControlPlane, Kubectl, wait_for
 from ..fake_kubelet import TestKubelet
 from ..kubeclient import JsonObject, KubeClient
-from ..operator.conftest import OperatorProcess, release_strategies
+from ..operators import OperatorProcess, operator_lifetime
+from ..webhook import Receiver
 from .support import TS, example
 
 pytestmark = pytest.mark.cluster
@@ -61,37 +59,6 @@ def trading_zone(now: dt.datetime | None = None) -> tuple[str, dt.date, bool]:
         if stays and is_session(local.date()):
             return zone, local.date(), True
     return "UTC", moment.date(), False
-
-
-class Receiver:
-    """A local HTTP endpoint that records every JSON body POSTed to it."""
-
-    def __init__(self) -> None:
-        self.bodies: list[dict[str, Any]] = []
-        received = self.bodies
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length", 0))
-                received.append(json.loads(self.rfile.read(length)))
-                self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/alert"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    rec = Receiver()
-    rec.thread.start()
-    yield rec
-    rec.server.shutdown()
-    rec.server.server_close()
 
 
 @pytest.fixture
@@ -120,17 +87,12 @@ def operator(
     kube: KubeClient,
     namespace: str,
     pg_url: str,
-    runner_priority_classes: None,
+    priority_classes: None,
     tmp_path: Path,
 ) -> Iterator[OperatorProcess]:
     proc = OperatorProcess(control_plane, namespace, pg_url, tmp_path / "operator.log")
     proc.env["STRATOPS_OPERATOR_MISSED_RUN_CHECK_SECONDS"] = "3600"
-    proc.start()
-    yield proc
-    try:
-        release_strategies(kube, namespace)
-    finally:
-        proc.stop()
+    yield from operator_lifetime(proc, kube, namespace)
 
 
 def secret(kube: KubeClient, namespace: str, name: str, url: str) -> None:
