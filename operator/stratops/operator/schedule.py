@@ -10,16 +10,8 @@ and the caller keeps the original schedule and says so.
 
 from __future__ import annotations
 
-MACROS = {
-    "@yearly": "0 0 1 1 *",
-    "@annually": "0 0 1 1 *",
-    "@monthly": "0 0 1 * *",
-    "@weekly": "0 0 * * 0",
-    "@daily": "0 0 * * *",
-    "@midnight": "0 0 * * *",
-    "@hourly": "0 * * * *",
-}
-DAY_NAMES = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
+from stratops.core.cron import MACROS
+from stratops.core.cron import WEEKDAYS as DAY_NAMES
 
 
 def expand(expr: str) -> list[str] | None:
