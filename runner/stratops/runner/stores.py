@@ -20,13 +20,13 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from stratops.core.atomic import atomic_write, fsync_directory
 from stratops.core.errors import UserError
 
 if TYPE_CHECKING:
@@ -110,7 +110,8 @@ class FileStateStore:
             found = None if current is None else _version(current)
             if found != expected_version:
                 raise StateConflictError(f"{self.path} changed since it was read")
-            _atomic_write(self.path, data)
+            atomic_write(self.path, data, mode=0o600)
+            fsync_directory(self.path.parent)
         return _version(data)
 
     def _read(self) -> bytes | None:
@@ -134,22 +135,3 @@ class FileStateStore:
 
 def _version(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def _atomic_write(target: Path, data: bytes) -> None:
-    """Temporary file in the same directory, fsync, rename, fsync the directory."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    directory = os.open(target.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from stratops.core.atomic import atomic_write, fsync_directory
 from stratops.core.errors import UserError
 from stratops.core.marketdata.directory import (
     pick,
@@ -82,29 +82,6 @@ def _acquire(fd: int, operation: int, timeout: float, path: Path) -> None:
             time.sleep(_POLL_SECONDS)
 
 
-def atomic_write(target: Path, data: bytes) -> None:
-    """Write `data` to `target` so that readers see either the old file or the new one."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _fsync_directory(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def write_cache(
     path: Path | str,
     frames: Mapping[str, pd.DataFrame],
@@ -145,7 +122,7 @@ def _replace_files(
         atomic_write(directory / MANIFEST_NAME, manifest.to_json())
         for name in previous - {entry.file for entry in manifest.files.values()}:
             (directory / name).unlink(missing_ok=True)
-        _fsync_directory(directory)
+        fsync_directory(directory)
 
 
 def _previous_files(directory: Path) -> set[str]:
