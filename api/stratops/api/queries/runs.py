@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Subquery, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from stratops.api.queries.rows import AnyRow
@@ -47,13 +47,18 @@ def duration_buckets(session: Session, bounds: Sequence[float]) -> list[AnyRow]:
     return list(session.execute(query))
 
 
-def latest_runs(session: Session) -> list[AnyRow]:
-    """The latest completed run of every strategy: date, equity, duration, finish time."""
-    last = (
+def latest_run_days() -> Subquery:
+    """Per strategy, the trade date of its latest completed run (columns strategy_id, day)."""
+    return (
         select(StrategyRun.strategy_id, func.max(StrategyRun.trade_date).label("day"))
         .group_by(StrategyRun.strategy_id)
         .subquery()
     )
+
+
+def latest_runs(session: Session) -> list[AnyRow]:
+    """The latest completed run of every strategy: date, equity, duration, finish time."""
+    last = latest_run_days()
     query = select(
         StrategyRun.strategy_id,
         StrategyRun.trade_date,
@@ -71,11 +76,7 @@ def schedules(session: Session) -> list[AnyRow]:
     """Every configured strategy with what missed-run detection needs: whether it is
     active and primary, its spec (schedule, time zone), when it was first configured,
     and its latest completed trade date (None without runs)."""
-    last = (
-        select(StrategyRun.strategy_id, func.max(StrategyRun.trade_date).label("day"))
-        .group_by(StrategyRun.strategy_id)
-        .subquery()
-    )
+    last = latest_run_days()
     query = select(
         StrategyConfig.strategy_id,
         StrategyConfig.is_active,

@@ -6,6 +6,7 @@ from sqlalchemy import and_, exists, func, select, text, union
 from sqlalchemy.orm import Session
 
 from stratops.api.queries.rows import AnyRow
+from stratops.api.queries.runs import latest_run_days
 from stratops.core.db import (
     PerformanceSnapshot,
     RunFailure,
@@ -65,11 +66,7 @@ def primary_id(session: Session) -> str | None:
 
 def latest_runs(session: Session) -> dict[str, AnyRow]:
     """The latest completed run of every strategy."""
-    last = (
-        select(StrategyRun.strategy_id, func.max(StrategyRun.trade_date).label("day"))
-        .group_by(StrategyRun.strategy_id)
-        .subquery()
-    )
+    last = latest_run_days()
     query = select(
         StrategyRun.strategy_id,
         StrategyRun.trade_date,
