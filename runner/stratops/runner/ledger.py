@@ -98,8 +98,14 @@ def read_ledger(engine: Engine, strategy_id: str, day: dt.date) -> LedgerView:
     """The run of `day` (if any), the latest run, and the highest equity before `day`."""
     with UnitOfWork(engine) as session:
         runs = select(StrategyRun).where(StrategyRun.strategy_id == strategy_id)
-        done = session.scalars(runs.where(StrategyRun.trade_date == day)).one_or_none()
+        # SQLite reads each SELECT in its own snapshot: read the latest run first and take
+        # `done` from it when it is the day, so a run committed in between can never show
+        # up as the latest while still missing as the day's run.
         latest = session.scalars(runs.order_by(StrategyRun.trade_date.desc()).limit(1)).first()
+        if latest is not None and latest.trade_date == day:
+            done: StrategyRun | None = latest
+        else:
+            done = session.scalars(runs.where(StrategyRun.trade_date == day)).one_or_none()
         peak = session.scalar(
             select(func.max(PerformanceSnapshot.total_equity)).where(
                 PerformanceSnapshot.strategy_id == strategy_id,
