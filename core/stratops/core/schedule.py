@@ -25,10 +25,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from stratops.core.cron import Cron, CronError, parse_cron
-from stratops.core.errors import UserError
+from stratops.core.cron import Cron, CronError, parse_cron, parse_time_zone
 from stratops.core.marketdata import calendar
 
 DEFAULT_GRACE = dt.timedelta(minutes=60)
@@ -46,12 +45,7 @@ class RunSchedule:
     @classmethod
     def of(cls, schedule: str, time_zone: str) -> RunSchedule:
         """Parse both; a UserError (CronError for the schedule) names the bad one."""
-        cron = parse_cron(schedule)
-        try:
-            zone = ZoneInfo(time_zone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise UserError(f"unknown time zone {time_zone!r}") from None
-        return cls(cron, zone)
+        return cls(parse_cron(schedule), parse_time_zone(time_zone))
 
     def firings(self, day: dt.date) -> list[dt.datetime]:
         """The moments it fires on `day` (local calendar day), earliest first."""

@@ -66,16 +66,27 @@ def schedule_start(view: View) -> dt.datetime | None:
     return parse_time(view.annotations.get(ACTIVE_SINCE)) or parse_time(view.created)
 
 
-def judge(view: View, latest: dt.date | None, now: dt.datetime, grace: dt.timedelta) -> Verdict:
-    """The verdict for `view` given its latest completed run date and the time."""
+def judge(
+    view: View,
+    latest: dt.date | None,
+    now: dt.datetime,
+    grace: dt.timedelta,
+    slot: str | None = None,
+) -> Verdict:
+    """The verdict for `view` given its latest completed run date and the time.
+
+    `slot` is the schedule its runner CronJob really has (a secondary's is
+    shifted after the primary's); a run is late only a grace after that slot.
+    """
     checked = view.check()
     if checked.spec is None or checked.error is not None:
-        return Verdict("Unknown", "NotScheduled", "the spec is in error: no runner is scheduled")
+        problem = checked.error or "the spec is malformed"
+        return Verdict("Unknown", "NotScheduled", f"no runner is scheduled: {problem}")
     if not view.active:
         return Verdict("Unknown", "Suspended", "spec.active is false: no run is expected")
     start = schedule_start(view)
     try:
-        schedule = RunSchedule.of(checked.spec.schedule, checked.spec.time_zone)
+        schedule = RunSchedule.of(slot or checked.spec.schedule, checked.spec.time_zone)
         if start is None:
             raise UserError("the resource has no creationTimestamp yet")
         missed = missed_sessions(schedule, start, now, [latest] if latest else [], grace)

@@ -24,7 +24,7 @@ from pathlib import Path
 from stratops.core.db import describe, head_revision, upgrade_to_head
 from stratops.core.errors import UserError
 from stratops.core.marketdata.frames import MarketData
-from stratops.core.strategies import build_strategy
+from stratops.core.strategies.registry import build_strategy
 from stratops.runner.demo_steps import (
     BacktestLine,
     Workspace,
