@@ -40,7 +40,7 @@ from stratops.runner.ledger import (
 )
 from stratops.runner.market import MarketDataSource
 from stratops.runner.outcome import RunOutcome, failure
-from stratops.runner.state import StrategyState
+from stratops.runner.state import StrategyState, check_holdings
 from stratops.runner.sync import RunRefusedError, Synced, save_after_run, sync_store
 from stratops.runner.target import RunTarget
 
@@ -109,7 +109,7 @@ def _failed(
     """Record the failed attempt (best effort: the database may be what failed)."""
     try:
         record_failure(services.engine, strategy_id, day, reason, message)
-    except SQLAlchemyError as exc:
+    except (SQLAlchemyError, UserError) as exc:  # UserError: the database is unreachable
         log.warning("%s %s: could not record the failure: %s", strategy_id, day, exc)
     return failure(strategy_id, day, reason, message)
 
@@ -197,6 +197,7 @@ def _trade(
     services: Services,
 ) -> RunOutcome:
     spec, day, synced = target.manifest.spec, start.day, start.synced
+    check_holdings(synced.state, strategy.held_symbols, target.store.location)
     data = source.get()
     check_market_data(data, strategy.required_symbols, spec.execution.timing, day)
     started = services.clock()

@@ -108,6 +108,21 @@ class StrategyState(BaseModel):
         return self.trade_date == other.trade_date and self.run_id == other.run_id
 
 
+def check_holdings(state: StrategyState, tradable: tuple[str, ...], location: str) -> None:
+    """Refuse a state holding shares of a symbol the strategy never trades.
+
+    Such a position can be neither priced nor sold by the strategy, so running
+    on would make up its value; the state is left for a person to correct.
+    """
+    unknown = sorted(s for s, q in state.current_positions.items() if q and s not in tradable)
+    if unknown:
+        raise InvalidStateError(
+            location,
+            f"holds {', '.join(unknown)}, which the strategy never trades "
+            f"(it trades {', '.join(tradable)})",
+        )
+
+
 def parse_state(text: str, location: str, strategy_id: str) -> StrategyState:
     """Decode, migrate and validate a stored document; InvalidStateError says what is wrong."""
     try:
