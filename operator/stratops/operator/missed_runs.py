@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from stratops.core.errors import UserError
-from stratops.core.schedule import RunSchedule, describe_dates, missed_sessions
+from stratops.core.schedule import RunSchedule, missed_message, missed_sessions
 from stratops.operator.children.common import Owner
 from stratops.operator.resources import View
 
@@ -98,13 +98,25 @@ def judge(
     return Verdict("True", "OnSchedule", f"no scheduled NYSE session is without a run ({last})")
 
 
-def missed_message(missed: Sequence[dt.date]) -> str:
-    """Names the dates (bounded) and, in a fixed form, the newest one."""
-    count = f"{len(missed)} scheduled NYSE session{'s' if len(missed) > 1 else ''}"
-    return (
-        f"{count} without a completed run: {describe_dates(list(missed))} "
-        f"(latest {missed[-1].isoformat()})"
-    )
+def role_of(primaries: Mapping[str, str | None], view: View) -> bool | None:
+    """Whether `view` is the effective primary: this process's latest election for the
+    namespace, else the status; None when neither exists yet (not reconciled so far)."""
+    if view.namespace in primaries:
+        return primaries[view.namespace] == view.name
+    recorded = view.status.get("effectivePrimary")
+    return recorded if isinstance(recorded, bool) else None
+
+
+def next_step(verdict: Verdict, status: Mapping[str, Any], primary: bool | None) -> str:
+    """What the timer does now: `wait`, `alert` (then write the status) or `write`.
+
+    Missed sessions are never written while the role is unknown: once the
+    status names them they count as reported, and a primary judged before its
+    election would lose its webhook alert for good.
+    """
+    if verdict.missed and primary is None:
+        return "wait"
+    return "alert" if is_news(verdict, status) else "write"
 
 
 def is_news(verdict: Verdict, status: Mapping[str, Any]) -> bool:
