@@ -216,7 +216,10 @@ class StrategyStatus(Model):
     last_trade_date: dt.date | None
     result: RunResult | None = Field(description="Outcome of the latest attempt.")
     equity: float | None
-    expected_session: dt.date = Field(description="The session a run is expected for by now.")
+    expected_session: dt.date | None = Field(
+        description="The newest session the schedule made due by now (a grace period after its "
+        "scheduled time); null when none is due yet or the strategy is not configured."
+    )
     missed: list[dt.date] = Field(
         default_factory=list,
         description="Scheduled NYSE sessions with no completed run a grace period after their "
