@@ -197,9 +197,9 @@ def _trade(
     services: Services,
 ) -> RunOutcome:
     spec, day, synced = target.manifest.spec, start.day, start.synced
-    check_holdings(synced.state, strategy.held_symbols, target.store.location)
     data = source.get()
     check_market_data(data, strategy.required_symbols, spec.execution.timing, day)
+    check_holdings(synced.state, data.symbols, target.store.location)
     started = services.clock()
     result = step_session(strategy, spec, data, day, synced.state.portfolio())
     price = accounting.baseline_price(data, strategy.signal_symbol, day)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -108,18 +108,19 @@ class StrategyState(BaseModel):
         return self.trade_date == other.trade_date and self.run_id == other.run_id
 
 
-def check_holdings(state: StrategyState, tradable: tuple[str, ...], location: str) -> None:
-    """Refuse a state holding shares of a symbol the strategy never trades.
+def check_holdings(state: StrategyState, priced: Collection[str], location: str) -> None:
+    """Refuse a state holding shares of a symbol the market data does not cover.
 
-    Such a position can be neither priced nor sold by the strategy, so running
-    on would make up its value; the state is left for a person to correct.
+    Nothing could price or sell such a position, so running on would make up
+    its value; the state is left for a person to correct. (A symbol the
+    strategy no longer trades but the data covers is fine: the run sells it.)
     """
-    unknown = sorted(s for s, q in state.current_positions.items() if q and s not in tradable)
+    unknown = sorted(s for s, q in state.current_positions.items() if q and s not in priced)
     if unknown:
         raise InvalidStateError(
             location,
-            f"holds {', '.join(unknown)}, which the strategy never trades "
-            f"(it trades {', '.join(tradable)})",
+            f"holds {', '.join(unknown)}, which no market data covers "
+            f"(it has {', '.join(sorted(priced)) or 'none'})",
         )
 
 

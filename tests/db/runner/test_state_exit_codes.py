@@ -1,8 +1,8 @@
 """A refused state exits 4 and names where the state is, whatever is wrong with it.
 
 Two states the fault suite found refused with the generic exit 1: one holding
-shares of a symbol the strategy never trades (nothing could price or sell
-them), and one claiming the ledger's latest run for another trade date.
+shares of a symbol no market data covers (nothing could price or sell them),
+and one claiming the ledger's latest run for another trade date.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def test_a_state_holding_an_unknown_symbol_exits_4_naming_the_file(
     out = run_json(capsys, place.run_args(V35B, D1), expect=4)
     assert (out["result"], out["reason"]) == ("failed", "invalid_state")
     assert str(place.state_file("v3_5b")) in out["message"]
-    assert "holds XYZ, which the strategy never trades" in out["message"]
+    assert "holds XYZ, which no market data covers" in out["message"]
     assert place.state_file("v3_5b").read_text() == text, "a refused state is never overwritten"
     assert ledger(place.db, "v3_5b")["runs"] == before["runs"]
 
