@@ -137,7 +137,7 @@ def _move_sqlite(connection: Connection, layout: Layout) -> None:
     connection.execute(text(f"ALTER TABLE {MOVED_TABLE} RENAME TO {MOVED_AS}"))
     for name, moved_sql in _sqlite_indexes(connection, MOVED_AS).items():
         connection.execute(text(f'DROP INDEX "{name}"'))
-        connection.execute(text(_renamed_index_sql(moved_sql, name, _prefixed(name))))
+        connection.execute(text(renamed_index_sql(moved_sql, name, _prefixed(name))))
         layout.index_names[name] = _prefixed(name)
 
 
@@ -159,7 +159,7 @@ def _sqlite_indexes(connection: Connection, table: str) -> dict[str, str]:
     return {str(name): str(sql) for name, sql in rows}
 
 
-def _renamed_index_sql(sql: str, old: str, new: str) -> str:
+def renamed_index_sql(sql: str, old: str, new: str) -> str:
     """`CREATE [UNIQUE] INDEX old ON ...` with the index named `new`."""
     pattern = re.compile(
         r'^(\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?)(["`\[]?)'

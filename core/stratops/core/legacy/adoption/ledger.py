@@ -146,7 +146,7 @@ def _cash(
     if cash is not None:
         return cash
     if held is not None:
-        return equity - held
+        return round(equity - held, 6)
     if known is None:
         raise UserError(
             f"performance_snapshots id {row['id']} ({moment.isoformat()}): cash and "
