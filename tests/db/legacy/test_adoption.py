@@ -7,10 +7,12 @@ head), on SQLite and on Postgres, built from the legacy engine's own DDL.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
 
 import pytest
 from sqlalchemy import select, text
+from sqlalchemy.exc import ProgrammingError
 
 from stratops.core.cli import main
 from stratops.core.db import (
@@ -20,7 +22,10 @@ from stratops.core.db import (
     create_engine_for,
     current_revision,
     head_revision,
+    parse_url,
+    upgrade_to_head,
 )
+from stratops.core.errors import UserError
 
 from .legacy_db import REVISIONS, build, dump
 from .legacy_rows import DAYS, LIVE, PAPER
@@ -214,3 +219,44 @@ def test_paper_and_live_rows_at_the_same_instant_stay_apart(
     assert last.snapshot_date == DAYS[-1]
     # the 19:40 New York refresh of the last day is 00:40 UTC of the next day
     assert last.timestamp == dt.datetime(2025, 12, 30, 0, 40, tzinfo=dt.UTC)
+
+
+def test_only_the_explicit_upgrade_adopts(db_url: str) -> None:
+    """A local runner or the demo brings SQLite to head on first use, but never adopts a
+    legacy database behind the user's back."""
+    build(db_url, "fdbab52")
+    before = dump(db_url)
+    with pytest.raises(UserError, match=r"legacy engine's \(revision 20260117_0001\)"):
+        upgrade_to_head(db_url)
+    assert dump(db_url) == before
+
+
+def test_the_api_reader_sees_the_ledger_but_not_the_legacy_users(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Postgres: the read-only role's blanket grant is taken back on the legacy engine's
+    tables (users, passkeys, tokens ...); the stratops ledger stays readable."""
+    if not db_url.startswith("postgres"):
+        pytest.skip("roles exist on Postgres only")
+    build(db_url, "head")
+    assert cli(capsys, "db", "upgrade", "--db", db_url)[0] == 0
+    name, password = f"stratops_reader_t_{secrets.token_hex(4)}", secrets.token_hex(12)
+    admin = create_engine_for(db_url)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE ROLE {name} LOGIN PASSWORD '{password}'"))
+        conn.execute(text(f"GRANT stratops_readonly TO {name}"))
+    reader = create_engine_for(
+        parse_url(db_url).set(username=name, password=password).render_as_string(False)
+    )
+    try:
+        with reader.connect() as conn:
+            days = conn.execute(text("SELECT COUNT(*) FROM performance_snapshots")).scalar()
+            assert days == 8  # five v3_5b days and three v3_5d days
+        for table in ("users", "passkeys", "legacy_performance_snapshots", "live_trades"):
+            with reader.connect() as conn, pytest.raises(ProgrammingError, match="permission"):
+                conn.execute(text(f"SELECT 1 FROM {table}"))
+    finally:
+        reader.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP ROLE {name}"))
+        admin.dispose()

@@ -70,18 +70,24 @@ def head_revision() -> str:
 LEGACY = "legacy"  # the downgrade target that undoes the adoption of a legacy database
 
 
-def upgrade(db: str | Engine, revision: str = "head") -> None:
-    """Migrate the database up to `revision` (an id, `head` or `+N`); adopt a legacy one."""
-    _with_connection(db, lambda conn: _upgrade(conn, revision))
+def upgrade(db: str | Engine, revision: str = "head", adopt_legacy: bool = True) -> None:
+    """Migrate the database up to `revision` (an id, `head` or `+N`); adopt a legacy one
+    (only when `adopt_legacy`: what `stratops db upgrade` does, on the user's word)."""
+    _with_connection(db, lambda conn: _upgrade(conn, revision, adopt_legacy))
 
 
-def _upgrade(connection: Connection, revision: str) -> None:
+def _upgrade(connection: Connection, revision: str, adopt_legacy: bool) -> None:
     from stratops.core.legacy import adoption
 
     legacy = adoption.legacy_revision(connection, _is_stratops_revision)
     if legacy is None:
         command.upgrade(alembic_config(connection), revision)
         return
+    if not adopt_legacy:
+        raise UserError(
+            f"the database is the legacy engine's (revision {legacy}): adopt it with "
+            "`stratops db upgrade --db URL` first (stop the legacy engine before)"
+        )
     if revision != "head":
         raise UserError(
             f"legacy revision {legacy} is adopted straight to head: "
@@ -91,8 +97,11 @@ def _upgrade(connection: Connection, revision: str) -> None:
 
 
 def upgrade_to_head(db: str | Engine) -> None:
-    """Bring the database to the newest schema; a no-op when it is already there."""
-    upgrade(db, "head")
+    """Bring the database to the newest schema; a no-op when it is already there.
+
+    Used implicitly (a local runner, the demo): it never adopts a legacy database,
+    which is a decision the user takes with `stratops db upgrade`."""
+    upgrade(db, "head", adopt_legacy=False)
 
 
 def downgrade(db: str | Engine, revision: str, discard_later_rows: bool = False) -> None:
