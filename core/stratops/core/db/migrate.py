@@ -82,6 +82,7 @@ def _upgrade(connection: Connection, revision: str, adopt_legacy: bool) -> None:
     legacy = adoption.legacy_revision(connection, _is_stratops_revision)
     if legacy is None:
         command.upgrade(alembic_config(connection), revision)
+        adoption.after_upgrade(connection)
         return
     if not adopt_legacy:
         raise UserError(

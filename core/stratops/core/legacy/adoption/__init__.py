@@ -11,6 +11,13 @@ revision.
 """
 
 from stratops.core.legacy.adoption.revisions import LEGACY_REVISIONS, legacy_revision
-from stratops.core.legacy.adoption.steps import adopt, is_adopted, roll_back
+from stratops.core.legacy.adoption.steps import adopt, after_upgrade, is_adopted, roll_back
 
-__all__ = ["LEGACY_REVISIONS", "adopt", "is_adopted", "legacy_revision", "roll_back"]
+__all__ = [
+    "LEGACY_REVISIONS",
+    "adopt",
+    "after_upgrade",
+    "is_adopted",
+    "legacy_revision",
+    "roll_back",
+]

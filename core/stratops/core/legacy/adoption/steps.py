@@ -43,6 +43,14 @@ def is_adopted(connection: Connection) -> bool:
     return record.load(connection) is not None
 
 
+def after_upgrade(connection: Connection) -> None:
+    """On an adopted database, an upgrade that re-ran the read-only role's blanket grant
+    (say, after a downgrade below 0004) must not expose the legacy tables again."""
+    adoption = record.load(connection)
+    if adoption is not None:
+        _hide_from_reader(connection, adoption.layout)
+
+
 def roll_back(connection: Connection, discard_later: bool, run_chain: Chain) -> str:
     """Back to the legacy shape and revision; returns that revision."""
     adoption = record.load(connection)
