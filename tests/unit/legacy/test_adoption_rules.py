@@ -82,10 +82,8 @@ def test_null_cash_and_value_carry_the_last_cash_moved_by_the_fills_between() ->
         snapshot(1, "2025-12-26 14:45:00", 1000.0, 300.0, 700.0),
         snapshot(2, "2025-12-26 21:15:00", 1004.0, None, None),
     ]
-    fills = [
-        fill(
-            dt.datetime(2025, 12, 26, 14, 40, tzinfo=UTC), "BUY", 50.0
-        ),  # before the known cash: in it already
+    fills = [  # the first one is older than the known cash, which already holds it
+        fill(dt.datetime(2025, 12, 26, 14, 40, tzinfo=UTC), "BUY", 50.0),
         fill(dt.datetime(2025, 12, 26, 14, 50, tzinfo=UTC), "BUY", 110.0),
         fill(dt.datetime(2025, 12, 26, 15, 0, tzinfo=UTC), "SELL", 10.0),
         fill(dt.datetime(2025, 12, 26, 22, 0, tzinfo=UTC), "SELL", 99.0),  # after
