@@ -23,7 +23,7 @@ from stratops.api.settings import ApiSettings
 from stratops.core.cli import main
 from stratops.runner.state import parse_state
 
-from .legacy_db import build, legacy_dir
+from .legacy_db import build, dump, legacy_dir
 from .legacy_rows import DAYS
 
 pytestmark = pytest.mark.db
@@ -98,23 +98,27 @@ def test_migrate_registry_takes_cash_from_the_adopted_database(db_url: str, tmp_
 def test_the_runner_continues_v3_5b_without_a_gap_or_a_double_day(
     db_url: str, tmp_path: Path, real_data_dir: Path, api: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    adopt(db_url, "fdbab52")
+    build(db_url, "fdbab52")
+    legacy = dump(db_url)
+    assert main(["db", "upgrade", "--db", db_url]) == 0
     out = tmp_path / "out"
     assert migrate_registry(db_url, out) == 0
-    configmap = yaml.safe_load((out / "state" / "v3-5b-state.yaml").read_text())
     state_dir = tmp_path / "state"
-    (state_dir / "v3_5b").mkdir(parents=True)
-    (state_dir / "v3_5b" / "state.json").write_text(configmap["data"]["state.json"])
-    manifest = out / "strategies" / "v3-5b.yaml"
+    for sid, name in (("v3_5b", "v3-5b"), ("v3_5d", "v3-5d")):
+        configmap = yaml.safe_load((out / "state" / f"{name}-state.yaml").read_text())
+        (state_dir / sid).mkdir(parents=True)
+        (state_dir / sid / "state.json").write_text(configmap["data"]["state.json"])
+    where = ["--db", db_url, "--data-dir", str(real_data_dir), "--state-dir", str(state_dir)]
     capsys.readouterr()
 
-    def run(day: str) -> int:
-        return main(["run", "--strategy", str(manifest), "--date", day, "--db", db_url,
-                     "--data-dir", str(real_data_dir), "--state-dir", str(state_dir)])  # fmt: skip
-
-    assert run(DAYS[-1].isoformat()) != 0  # the legacy engine's last day: not again
-    assert run(NEXT_DAY) == 0
-    assert run(NEXT_DAY) == 0  # already_done: nothing written twice
+    last_legacy_day = DAYS[-1].isoformat()
+    v35b = str(out / "strategies" / "v3-5b.yaml")
+    assert main(["run", "--strategy", v35b, "--date", last_legacy_day, *where]) != 0
+    assert "already stepped through 2025-12-29" in capsys.readouterr().err
+    assert (
+        main(["run-all", "--manifests", str(out / "strategies"), "--date", NEXT_DAY, *where]) == 0
+    )
+    assert main(["run", "--strategy", v35b, "--date", NEXT_DAY, *where]) == 0  # already_done
     capsys.readouterr()
 
     series = api("/api/performance", strategy_id="v3_5b")["series"]
@@ -122,8 +126,10 @@ def test_the_runner_continues_v3_5b_without_a_gap_or_a_double_day(
     state = json.loads((state_dir / "v3_5b" / "state.json").read_text())
     assert state["trade_date"] == NEXT_DAY
     assert state["run_id"] is not None
+    assert [p["date"] for p in api("/api/performance", strategy_id="v3_5d")["series"]] == [NEXT_DAY]
 
     # the rollback now refuses: v3_5b's new day has no place in the legacy schema
     assert main(["db", "downgrade", "legacy", "--db", db_url]) == 1
     assert "--discard-later-rows" in capsys.readouterr().err
     assert main(["db", "downgrade", "legacy", "--discard-later-rows", "--db", db_url]) == 0
+    assert dump(db_url) == legacy
