@@ -4,7 +4,8 @@ browser), served by a real uvicorn on loopback from a ledger written by the runn
 Skipped on a machine without /usr/bin/chromium, except under CI, where a missing
 browser is a failure. Every test fails on a console error or warning, an uncaught
 exception, a failed request, an HTTP error answer, or a request for anything but the
-loopback server (those are blocked, so the page must work offline). Screenshots of
+loopback server (those are blocked, so the page must work offline). Requests the
+page aborts itself (a view replaced while loading) are not failures. Screenshots of
 every view land in `test-artifacts/screenshots/` (or `$STRATOPS_SCREENSHOTS_DIR`), the
 folder CI keeps; with `STRATOPS_README_SCREENSHOTS=1` the overview and backtest
 compare shots are also written to `docs/screenshots/`, where the README shows them.
@@ -130,13 +131,21 @@ def open_page(browser: Any, width: int, height: int) -> Iterator[Any]:
     opened.problems = problems
     opened.on("console", lambda m: m.type in ("error", "warning") and problems.append(m.text))
     opened.on("pageerror", lambda e: problems.append(str(e)))
-    opened.on("requestfailed", lambda r: problems.append(f"request failed: {r.url} {r.failure}"))
+    opened.on(
+        "requestfailed", lambda r: _failed(r) and problems.append(f"failed: {r.url} {r.failure}")
+    )
     opened.on(
         "response", lambda r: r.status >= 400 and problems.append(f"HTTP {r.status}: {r.url}")
     )
     yield opened
     context.close()
     assert problems == [], problems
+
+
+def _failed(request: Any) -> bool:
+    """A failed request, except one the page cancelled on purpose (a view replaced while it
+    loaded aborts its fetches); blocked off-machine requests are reported by the guard."""
+    return request.failure != "net::ERR_ABORTED"
 
 
 def ready(page: Any) -> None:

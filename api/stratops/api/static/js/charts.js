@@ -44,7 +44,7 @@ function niceStep(raw) {
 export function logSplits(min, max) {
   if (!(min > 0) || !(max > min)) return [];
   if (max / min < 10) {
-    const step = niceStep((max - min) / 5);
+    const step = niceStep((max - min) / 6);
     const out = [];
     for (let v = Math.ceil(min / step) * step; v <= max; v += step) out.push(Math.round(v / step) * step);
     return out;

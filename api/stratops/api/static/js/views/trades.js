@@ -14,7 +14,7 @@ function pnlCell(value) {
 
 function fillsTable(trades, realized) {
   const rows = trades.map((t) => h("tr", {},
-    h("td", {}, t.trade_date), h("td", { class: "muted" }, when(t.timestamp)),
+    h("td", {}, t.trade_date), h("td", { class: "muted", title: when(t.timestamp) }, when(t.timestamp).slice(11)),
     h("td", {}, h("span", { class: "tag" }, t.strategy_id)),
     h("td", {}, h("span", { class: `side ${t.action.toLowerCase()}` }, t.action)),
     h("td", { class: "sym" }, t.symbol), h("td", { class: "num" }, t.quantity),
