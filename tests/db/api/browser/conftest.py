@@ -152,13 +152,15 @@ def ready(page: Any) -> None:
     page.wait_for_selector("#view[data-ready=true]", timeout=15000)
 
 
-def shoot(page: Any, folder: Path, name: str, readme: bool = False) -> Path:
+def shoot(page: Any, folder: Path, name: str, readme: str | None = None) -> Path:
+    """Save a full-page screenshot as `name`; `readme` also saves it under that name
+    in docs/screenshots/ when STRATOPS_README_SCREENSHOTS is set."""
     path = folder / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     print(f"screenshot: {path}")
     if readme and os.environ.get("STRATOPS_README_SCREENSHOTS"):
         README_SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(README_SHOTS / f"{name}.png"), full_page=True)
+        page.screenshot(path=str(README_SHOTS / f"{readme}.png"), full_page=True)
     return path
 
 

@@ -49,12 +49,8 @@ def test_every_view_is_labelled_synthetic_and_fits_the_window(
             box = chart.bounding_box()
             page.mouse.move(box["x"] + box["width"] - 3, box["y"] + 60)
             assert _overflow(page) <= 0, f"{view} overflows while hovered at {width} px"
-        shoot(
-            page,
-            screenshots,
-            f"{view}-{width}",
-            readme=width == 1440 and view in ("overview", "backtest-compare"),
-        )
+        readme = view if width == 1440 and view in ("overview", "backtest-compare") else None
+        shoot(page, screenshots, f"{view}-{width}", readme=readme)
 
 
 def test_switching_tabs_quickly_shows_only_the_last_view(
