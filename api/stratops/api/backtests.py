@@ -15,16 +15,31 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
 from stratops.api import analytics
 from stratops.api.queries import AnyRow
-from stratops.api.schemas import BacktestData, BacktestInfo, BacktestPoint, BacktestSeries, Period
+from stratops.api.schemas import BacktestData, BacktestInfo, BacktestSeries, Period
 from stratops.core.backtest.dashboard import Dashboard, read_dashboard_csv
 
 CSV_PREFIX = "dashboard_"
+
+
+class Point(NamedTuple):
+    """One session of a backtest as the readers build it (the response sends columns).
+    A plain tuple: sixteen years are 4,000 of them, validated once as columns."""
+
+    date: dt.date
+    portfolio_value: float
+    baseline_value: float | None
+    buyhold_value: float | None
+    cell: int | None
+    trend: str | None
+    vol: str | None
+
+
 # Dates to keep (first, last), either open; None keeps every session.
 Window = tuple[dt.date | None, dt.date | None] | None
 
@@ -100,7 +115,7 @@ def from_database(
     info: BacktestInfo, run: AnyRow, points: Sequence[AnyRow], rf: float, window: Window = None
 ) -> BacktestData:
     rows = [
-        BacktestPoint(
+        Point(
             date=p.date,
             portfolio_value=p.portfolio_value,
             baseline_value=p.baseline_value,
@@ -126,10 +141,10 @@ def from_csv(
     return _data(info, capital, rows, reported, rf, window)
 
 
-def _csv_point(record: dict[str, Any]) -> BacktestPoint:
+def _csv_point(record: dict[str, Any]) -> Point:
     baseline = _number(record.get("Baseline_Value"))
     buyhold = _number(record.get("BuyHold_Value"))
-    return BacktestPoint(
+    return Point(
         date=pd.Timestamp(record["Date"]).date(),
         portfolio_value=float(record["Portfolio_Value"]),
         baseline_value=baseline,
@@ -147,7 +162,7 @@ def _number(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def in_window(rows: list[BacktestPoint], window: Window) -> list[BacktestPoint]:
+def in_window(rows: list[Point], window: Window) -> list[Point]:
     if window is None:
         return rows
     start, end = window
@@ -159,7 +174,7 @@ def in_window(rows: list[BacktestPoint], window: Window) -> list[BacktestPoint]:
 def _data(
     info: BacktestInfo,
     capital: float | None,
-    all_rows: list[BacktestPoint],
+    all_rows: list[Point],
     reported: dict[str, bool | int | float | str],
     rf: float,
     window: Window,
@@ -206,7 +221,7 @@ def sessions_by_cell(cells: Iterable[int | None]) -> dict[str, int]:
     return {str(c): counts[c] for c in sorted(counts)}
 
 
-def columns(rows: Sequence[BacktestPoint]) -> BacktestSeries:
+def columns(rows: Sequence[Point]) -> BacktestSeries:
     return BacktestSeries(
         date=[r.date for r in rows],
         portfolio_value=[round(r.portfolio_value, 2) for r in rows],

@@ -185,18 +185,6 @@ class BacktestList(Model):
     strategies: list[BacktestInfo]
 
 
-class BacktestPoint(Model):
-    """One session of a backtest, as the readers build it (the response sends columns)."""
-
-    date: dt.date
-    portfolio_value: float
-    baseline_value: float | None
-    buyhold_value: float | None = None
-    cell: int | None
-    trend: str | None
-    vol: str | None
-
-
 class BacktestSeries(Model):
     """A backtest's sessions as column arrays (index i of every list is session i): a
     fraction of the size of one object per point, and what the charts take directly.

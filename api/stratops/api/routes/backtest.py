@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Response
 from sqlalchemy.orm import Session
 
 from stratops.api import backtests, queries
@@ -58,7 +58,7 @@ def backtest_data(
     source: Source = None,
     start: StartDate = None,
     end: EndDate = None,
-) -> BacktestData:
+) -> Response:
     check_range(start, end)
     if strategy_id is None and strategy_class is None:
         strategy_id = queries.primary_id(session)
@@ -66,7 +66,9 @@ def backtest_data(
             raise HTTPException(404, "no primary strategy is configured; pass strategy_id")
     infos = all_infos(context, session)
     info = _choose(infos, strategy_id, strategy_class, source, context)
-    return load(context, session, info, (start, end))
+    # Serialised once here: FastAPI would validate the 4,000-session columns again.
+    body = load(context, session, info, (start, end)).model_dump_json()
+    return Response(content=body, media_type="application/json")
 
 
 def load(
