@@ -239,3 +239,25 @@ def test_holdings_monthly_returns_and_rolling_figures(
     assert page.locator("#regime-table tbody tr").count() == 6
     cards = page.locator(".cards").inner_text()
     assert "TRADES" in cards.upper()
+
+
+def test_monthly_and_rolling_figures_by_hand(page: Any, served: Callable[[str], str]) -> None:
+    page.goto(served("one") + "/")
+    ready(page)
+    months, roll = page.evaluate(
+        """import('/static/js/views/analysis.js').then(m => [
+            m.monthlyReturns(['2023-12-29', '2024-01-02', '2024-01-31', '2024-02-29'],
+                             [100, 104, 110, 99], 100),
+            m.rolling([100, 101, 100, 102, 101], 3)])"""
+    )
+    assert months["2023"]["12"] == pytest.approx(0.0)
+    assert months["2024"]["1"] == pytest.approx(10.0)
+    assert months["2024"]["2"] == pytest.approx(-10.0)
+    assert months["2024"]["year"] == pytest.approx(-1.0)
+    returns = [101 / 100 - 1, 100 / 101 - 1, 102 / 100 - 1, 101 / 102 - 1]
+    window = returns[1:4]
+    mean = sum(window) / 3
+    sd = (sum((r - mean) ** 2 for r in window) / 2) ** 0.5
+    assert roll["vol"][:3] == [None, None, None]
+    assert roll["vol"][4] == pytest.approx(sd * 252**0.5 * 100)
+    assert roll["sharpe"][4] == pytest.approx(mean / sd * 252**0.5)
