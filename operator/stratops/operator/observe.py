@@ -25,11 +25,11 @@ import httpx
 import kopf
 from sqlalchemy.exc import SQLAlchemyError
 
+from stratops.core.kube import KubeError
 from stratops.core.logs import log_context
 from stratops.core.resource import GROUP, PLURAL, VERSION
 from stratops.operator import metrics
 from stratops.operator.context import Context
-from stratops.operator.kube import KubeError
 from stratops.operator.missed_runs import ACTIVE_SINCE
 from stratops.operator.resources import View
 from stratops.operator.schedule_check import Clock, check_schedule

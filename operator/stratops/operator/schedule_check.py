@@ -20,12 +20,12 @@ import kopf
 from sqlalchemy import Engine, func, select
 
 from stratops.core.db import StrategyRun, UnitOfWork
+from stratops.core.kube import object_path
 from stratops.operator import metrics
 from stratops.operator import missed_runs as mr
 from stratops.operator.alerts import post_webhook
 from stratops.operator.children.common import runner_name
 from stratops.operator.context import Context
-from stratops.operator.kube import object_path
 from stratops.operator.resources import View
 from stratops.operator.settings import OperatorSettings
 from stratops.operator.status import now_rfc3339

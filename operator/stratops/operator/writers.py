@@ -12,10 +12,11 @@ from typing import Any, cast
 
 import kopf
 
+from stratops.core.contract import PRIMARY_MANAGER
+from stratops.core.kube import MERGE_PATCH, object_path
 from stratops.operator import children as ch
 from stratops.operator.children.runner import runner_schedule
 from stratops.operator.context import Context
-from stratops.operator.kube import object_path
 from stratops.operator.primary import Election, elect
 from stratops.operator.resources import View
 from stratops.operator.status import (
@@ -27,7 +28,6 @@ from stratops.operator.status import (
     now_rfc3339,
 )
 
-PRIMARY_MANAGER = "stratops-operator-primary"
 JsonDict = dict[str, Any]
 
 
@@ -68,8 +68,7 @@ async def ensure_runner(ctx: Context, view: View) -> None:
             await ctx.kube.apply(cronjob)
         elif await ctx.kube.get_or_none(path) is not None:
             suspend = {"spec": {"suspend": True}}
-            merge = "application/merge-patch+json"
-            await ctx.kube.request("PATCH", path, suspend, content_type=merge)
+            await ctx.kube.request("PATCH", path, suspend, content_type=MERGE_PATCH)
 
 
 async def ensure_access_and_state(ctx: Context, view: View) -> None:

@@ -11,6 +11,10 @@ Flags win over the environment; nothing else in the runner reads
   operator on runner pods).
 - `STRATOPS_CODE_VERSION`: recorded with every run (default: the package
   version; images set it to their git revision).
+- `KUBERNETES_SERVICE_HOST`, `KUBERNETES_SERVICE_PORT` (set by Kubernetes in
+  every pod) and `STRATOPS_SA_DIR` (the ServiceAccount files, default the
+  path Kubernetes mounts them at): where `--state configmap` finds the API
+  server and its credentials.
 - `STRATOPS_FAULT_AT`: **test hook only**. `before_db`, `after_db` or
   `after_state` makes the runner exit at once with code 137 at that point of
   a run, as if the process were killed, so tests can prove that a rerun
@@ -28,6 +32,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from stratops.core import __version__
 from stratops.core.db.engine import parse_url
 from stratops.core.errors import UserError
+from stratops.core.kube.config import DEFAULT_SA_DIR
 
 FaultPoint = Literal["before_db", "after_db", "after_state"]
 
@@ -45,6 +50,9 @@ class RunnerSettings(BaseSettings):
     namespace: str | None = None
     strategy_name: str | None = None
     code_version: str = Field(__version__, min_length=1, max_length=64)
+    kubernetes_service_host: str | None = Field(None, validation_alias="KUBERNETES_SERVICE_HOST")
+    kubernetes_service_port: str | None = Field(None, validation_alias="KUBERNETES_SERVICE_PORT")
+    sa_dir: Path = DEFAULT_SA_DIR
     fault_at: FaultPoint | None = None
 
     def database(self, flag: str | None) -> str:
