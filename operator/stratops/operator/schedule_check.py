@@ -43,9 +43,8 @@ class Clock:
 
     @classmethod
     def of(cls, settings: OperatorSettings) -> Clock:
-        fixed = settings.fake_now
-        now = (lambda: fixed) if fixed is not None else (lambda: dt.datetime.now(dt.UTC))
-        return cls(now, dt.timedelta(minutes=settings.missed_run_grace_minutes))
+        grace = dt.timedelta(minutes=settings.missed_run_grace_minutes)
+        return cls(lambda: dt.datetime.now(dt.UTC), grace)
 
 
 def latest_run_date(engine: Engine, strategy_id: str) -> dt.date | None:

@@ -23,7 +23,6 @@ from stratops.runner.alerts import alert_sinks
 from stratops.runner.configs import mirror_manifests
 from stratops.runner.database import open_ledger
 from stratops.runner.day import Services, run_day
-from stratops.runner.faults import fault_hook
 from stratops.runner.fleet import load_fleet
 from stratops.runner.market import MarketDataSource
 from stratops.runner.outcome import RunOutcome
@@ -44,7 +43,7 @@ def configure_logging() -> None:
 
 
 def services(engine: Engine, settings: RunnerSettings) -> Services:
-    return Services(engine, settings.code_version, fault_hook(settings.fault_at))
+    return Services(engine, settings.code_version)
 
 
 def symbols_of(manifests: Iterable[TradingStrategy]) -> set[str]:

@@ -15,16 +15,11 @@ Flags win over the environment; nothing else in the runner reads
   every pod) and `STRATOPS_SA_DIR` (the ServiceAccount files, default the
   path Kubernetes mounts them at): where `--state configmap` finds the API
   server and its credentials.
-- `STRATOPS_FAULT_AT`: **test hook only**. `before_db`, `after_db` or
-  `after_state` makes the runner exit at once with code 137 at that point of
-  a run, as if the process were killed, so tests can prove that a rerun
-  repairs everything. Never set it in a deployment.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -33,8 +28,6 @@ from stratops.core import __version__
 from stratops.core.db.engine import parse_url
 from stratops.core.errors import UserError
 from stratops.core.kube.config import DEFAULT_SA_DIR
-
-FaultPoint = Literal["before_db", "after_db", "after_state"]
 
 
 class RunnerSettings(BaseSettings):
@@ -53,7 +46,6 @@ class RunnerSettings(BaseSettings):
     kubernetes_service_host: str | None = Field(None, validation_alias="KUBERNETES_SERVICE_HOST")
     kubernetes_service_port: str | None = Field(None, validation_alias="KUBERNETES_SERVICE_PORT")
     sa_dir: Path = DEFAULT_SA_DIR
-    fault_at: FaultPoint | None = None
 
     def database(self, flag: str | None) -> str:
         """The database URL: the flag, else STRATOPS_DB_URL."""
