@@ -52,10 +52,6 @@ def add_log_fields(**fields: object) -> None:
     _context.set({**_context.get(), **_clean(fields)})
 
 
-def current_fields() -> dict[str, str]:
-    return dict(_context.get())
-
-
 def _clean(fields: Mapping[str, object]) -> dict[str, str]:
     return {key: str(value) for key, value in fields.items() if value is not None}
 

@@ -14,9 +14,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import cast
 
-import kopf
 from sqlalchemy import Engine, func, select
 
 from stratops.core.db import StrategyRun, UnitOfWork
@@ -29,6 +27,7 @@ from stratops.operator.context import Context
 from stratops.operator.resources import View
 from stratops.operator.settings import OperatorSettings
 from stratops.operator.status import now_rfc3339
+from stratops.operator.writers import post_event
 
 SCHEDULE_MANAGER = "stratops-operator-schedule"
 log = logging.getLogger(__name__)
@@ -110,13 +109,6 @@ async def _report(ctx: Context, view: View, verdict: mr.Verdict) -> None:
     metrics.alert_raised("missed_run", problem)
     if problem:
         post_event(view, "Warning", "AlertWebhookFailed", problem)
-
-
-def post_event(view: View, type_: str, reason: str, message: str) -> None:
-    """A Kubernetes event on the resource, posted by kopf in the background."""
-    kopf.event(
-        kopf.Body(cast(kopf.RawBody, view.ref())), type=type_, reason=reason, message=message
-    )
 
 
 def is_primary(ctx: Context, view: View) -> bool:

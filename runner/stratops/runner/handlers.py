@@ -34,14 +34,6 @@ from stratops.runner.target import RunTarget, cluster_target, file_target
 EXCHANGE_TZ = "America/New_York"
 
 
-def configure_logging() -> None:
-    """Warnings and errors on stderr, unless the process configured logging already."""
-    if not logging.getLogger().handlers:
-        logging.basicConfig(
-            level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
-        )
-
-
 def services(engine: Engine, settings: RunnerSettings) -> Services:
     return Services(engine, settings.code_version)
 
@@ -70,7 +62,6 @@ def resolve_day(text: str, time_zone: str) -> dt.date:
 def run_one(args: argparse.Namespace) -> int:
     """`stratops run`: one strategy, one day; prints the outcome, returns its exit code."""
     settings = load_settings()
-    configure_logging()
     db_url = settings.database(args.db)
     target = _target(args, settings, db_url)
     day = resolve_day(args.date, target.manifest.spec.time_zone)
@@ -121,7 +112,6 @@ class RunAllRequest:
 def run_many(args: argparse.Namespace) -> int:
     """`stratops run-all`: the summary (or JSON) on stdout, progress on stderr."""
     settings = load_settings()
-    configure_logging()
     db_url = settings.database(args.db)
     request = RunAllRequest(
         manifests=args.manifests,
