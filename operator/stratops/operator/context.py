@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 
 from stratops.core.contract import OPERATOR_MANAGER
+from stratops.core.election import Election
 from stratops.core.kube import AsyncKubeClient
-from stratops.operator.primary import Election
 from stratops.operator.resources import View
 from stratops.operator.settings import OperatorSettings
 

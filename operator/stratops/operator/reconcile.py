@@ -14,10 +14,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 
-from stratops.operator import metrics, primary, shared
+from stratops.core import election as primary
+from stratops.core.election import Election, elect, previous_from_status
+from stratops.operator import metrics, shared
 from stratops.operator.context import Context
 from stratops.operator.mirror import PrimaryMove, mark_removed, mirror_config, record_primary_move
-from stratops.operator.primary import Election, elect, previous_from_status
 from stratops.operator.resources import View
 from stratops.operator.writers import (
     ensure_access_and_state,

@@ -16,12 +16,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from stratops.core.election import Claim
 from stratops.core.errors import UserError
 from stratops.core.manifests import describe_validation_error
 from stratops.core.resource import API_VERSION, KIND, TradingStrategySpec
 from stratops.core.strategies import StrategyConfigError, build_strategy
 from stratops.operator.children import Owner
-from stratops.operator.primary import Claim
 
 JsonDict = dict[str, Any]
 

@@ -13,11 +13,11 @@ from typing import Any, cast
 import kopf
 
 from stratops.core.contract import PRIMARY_MANAGER
+from stratops.core.election import Election, elect
 from stratops.core.kube import MERGE_PATCH, object_path
 from stratops.operator import children as ch
 from stratops.operator.children.runner import runner_schedule
 from stratops.operator.context import Context
-from stratops.operator.primary import Election, elect
 from stratops.operator.resources import View
 from stratops.operator.status import (
     PRIMARY_CONFLICT,
