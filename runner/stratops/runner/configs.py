@@ -2,48 +2,49 @@
 
 On a cluster the operator mirrors each resource so the read API knows names,
 classes and the primary without Kubernetes access. Locally there is no
-operator, so `run-all` (and the demo) record the manifests they run the same
-way, in one transaction. Rows are only inserted or updated, never deleted.
+operator, so `run-all` (and the demo) record the manifests they run, in one
+transaction, with the same row builder and the same election: the table's
+previous primary keeps the role until exactly one manifest claims it, and
+every other row of the namespace stops being primary.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
-from stratops.core.db import StrategyConfig, UnitOfWork
+from stratops.core.db import UnitOfWork
+from stratops.core.db.strategy_configs import (
+    config_row,
+    current_primary,
+    settle_primary,
+    upsert_config,
+)
+from stratops.core.election import Claim, elect
 from stratops.core.resource import TradingStrategy
 
 
-def config_values(manifest: TradingStrategy) -> dict[str, Any]:
-    spec = manifest.spec
-    return {
-        "display_name": spec.label,
-        "strategy_class": spec.strategy_class,
-        "is_primary": spec.primary and spec.active,
-        "is_active": spec.active,
-        "namespace": manifest.metadata.namespace,
-        "resource_name": manifest.name,
-        "parameters": dict(spec.parameters),
-        "spec": spec.model_dump(mode="json", by_alias=True),
-        "generation": manifest.metadata.generation,
-    }
-
-
 def mirror_manifests(engine: Engine, manifests: Iterable[TradingStrategy]) -> None:
-    """Insert or update one `strategy_configs` row per manifest."""
+    """Insert or update one `strategy_configs` row per manifest; settle each namespace's primary."""
+    by_namespace: dict[str | None, list[TradingStrategy]] = defaultdict(list)
+    for manifest in manifests:
+        by_namespace[manifest.metadata.namespace].append(manifest)
     with UnitOfWork(engine) as session:
-        for manifest in manifests:
-            values = config_values(manifest)
-            row = session.scalars(
-                select(StrategyConfig).where(
-                    StrategyConfig.strategy_id == manifest.spec.strategy_id
+        for namespace, group in by_namespace.items():
+            claims = [Claim(m.spec.strategy_id, m.spec.primary) for m in group]
+            election = elect(claims, current_primary(session, namespace))
+            for manifest in group:
+                spec = manifest.spec
+                row = config_row(
+                    strategy_id=spec.strategy_id,
+                    name=manifest.name,
+                    namespace=namespace,
+                    spec=spec.model_dump(mode="json", by_alias=True),
+                    generation=manifest.metadata.generation,
+                    active=spec.active,
+                    effective_primary=spec.strategy_id == election.effective,
                 )
-            ).one_or_none()
-            if row is None:
-                session.add(StrategyConfig(strategy_id=manifest.spec.strategy_id, **values))
-                continue
-            for key, value in values.items():
-                setattr(row, key, value)
+                upsert_config(session, spec.strategy_id, row)
+            settle_primary(session, namespace, election.effective)
