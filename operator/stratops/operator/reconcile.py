@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from stratops.core import election as primary
 from stratops.core.election import Election, elect, previous_from_status
-from stratops.operator import metrics, shared
+from stratops.operator import prometheus, shared
 from stratops.operator.context import Context
 from stratops.operator.mirror import PrimaryMove, mark_removed, mirror_config, record_primary_move
 from stratops.operator.resources import View
@@ -43,7 +43,7 @@ async def reconcile(ctx: Context, target: View, others: Iterable[View]) -> None:
         ctx.primaries[namespace] = election.effective
         ctx.elections[namespace] = election
         if election.changed:
-            metrics.PRIMARY_CHANGES.labels(namespace).inc()
+            prometheus.PRIMARY_CHANGES.labels(namespace).inc()
             await _move_role(ctx, views, election)
         for view in _conflicts_moved(views.values(), before, election, target):
             await write_verdict(ctx, view)

@@ -19,8 +19,8 @@ from sqlalchemy import Engine, func, select
 
 from stratops.core.db import StrategyRun, UnitOfWork
 from stratops.core.kube import object_path
-from stratops.operator import metrics
 from stratops.operator import missed_runs as mr
+from stratops.operator import prometheus
 from stratops.operator.alerts import post_webhook
 from stratops.operator.children.common import runner_name
 from stratops.operator.context import Context
@@ -64,7 +64,7 @@ async def check_schedule(ctx: Context, view: View, clock: Clock) -> mr.Verdict:
         await ctx.kube.apply(body, subresource="status", manager=SCHEDULE_MANAGER)
     if mr.is_news(verdict, view.status):
         await _report(ctx, view, verdict)
-    metrics.MISSED_SESSIONS.labels(view.namespace, view.name, view.strategy_id).set(
+    prometheus.MISSED_SESSIONS.labels(view.namespace, view.name, view.strategy_id).set(
         len(verdict.missed)
     )
     return verdict
@@ -87,7 +87,7 @@ async def _backfill(ctx: Context, view: View, verdict: mr.Verdict) -> str:
     if await ctx.kube.create_if_absent(mr.build_backfill_job(cronjob, view.owner(), day)):
         post_event(view, "Normal", "Backfill", f"created Job {name} to run missed session {day}")
         log.info("created backfill Job %s", name, extra={"trade_date": day.isoformat()})
-        metrics.BACKFILL_JOBS.labels(view.namespace, view.name, view.strategy_id).inc()
+        prometheus.BACKFILL_JOBS.labels(view.namespace, view.name, view.strategy_id).inc()
     return mr.backfill_note(name, day, "created")
 
 
@@ -106,7 +106,7 @@ async def _report(ctx: Context, view: View, verdict: mr.Verdict) -> None:
         "time": now_rfc3339(),
     }
     problem = await post_webhook(ctx, view.namespace, payload)
-    metrics.alert_raised("missed_run", problem)
+    prometheus.alert_raised("missed_run", problem)
     if problem:
         post_event(view, "Warning", "AlertWebhookFailed", problem)
 

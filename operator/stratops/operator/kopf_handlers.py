@@ -27,7 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from stratops.core.kube import KubeError, from_environment
 from stratops.core.resource import GROUP, PLURAL, VERSION
-from stratops.operator import alerts, metrics, observe
+from stratops.operator import alerts, observe, prometheus
 from stratops.operator.children.common import COMPONENT_RUNNER, LABEL_COMPONENT, MANAGED_BY
 from stratops.operator.context import Context
 from stratops.operator.reconcile import reconcile
@@ -159,7 +159,7 @@ async def runner_job(**kwargs: Any) -> None:
         logger.error("alerting on Job %s failed: %s", failure.job, err)
         return
     if primary:
-        metrics.alert_raised("run_failed", problems)
+        prometheus.alert_raised("run_failed", problems)
     for problem in problems:
         post_event(view, "Warning", "AlertWebhookFailed", problem)
 
