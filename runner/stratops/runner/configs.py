@@ -3,8 +3,10 @@
 On a cluster the operator mirrors each resource so the read API knows names,
 classes and the primary without Kubernetes access. Locally there is no
 operator, so `run-all` (and the demo) record the manifests they run, in one
-transaction, with the same row builder and the same election: the table's
-previous primary keeps the role until exactly one manifest claims it, and
+transaction, with the same row builder and the same election over the
+namespace: the manifests given, and the strategies the table already holds
+(a run-all over a subset of the fleet does not remove the others). The
+previous primary keeps the role until exactly one strategy claims it, and
 every other row of the namespace stops being primary.
 """
 
@@ -20,6 +22,7 @@ from stratops.core.db.strategy_configs import (
     config_row,
     current_primary,
     settle_primary,
+    stored_claims,
     upsert_config,
 )
 from stratops.core.election import Claim, elect
@@ -33,7 +36,9 @@ def mirror_manifests(engine: Engine, manifests: Iterable[TradingStrategy]) -> No
         by_namespace[manifest.metadata.namespace].append(manifest)
     with UnitOfWork(engine) as session:
         for namespace, group in by_namespace.items():
-            claims = [Claim(m.spec.strategy_id, m.spec.primary) for m in group]
+            claiming = stored_claims(session, namespace)  # strategies not in this batch count too
+            claiming.update({m.spec.strategy_id: m.spec.primary for m in group})
+            claims = [Claim(sid, wants) for sid, wants in claiming.items()]
             election = elect(claims, current_primary(session, namespace))
             for manifest in group:
                 spec = manifest.spec

@@ -50,10 +50,14 @@ def test_a_half_applied_promotion_keeps_the_previous_primary(engine: Engine) -> 
     assert primaries(engine) == ["v3_5d"], "exactly one claim: the role moves, the old row clears"
 
 
-def test_a_primary_that_left_the_fleet_loses_the_role(engine: Engine) -> None:
+def test_a_run_over_part_of_the_fleet_keeps_the_others_claims(engine: Engine) -> None:
     mirror_manifests(engine, [manifest(V35B, primary=True)])
     mirror_manifests(engine, [manifest(V35D, primary=False)])
-    assert primaries(engine) == []
+    assert primaries(engine) == ["v3_5b"]
+    mirror_manifests(engine, [manifest(V35D, primary=True)])
+    assert primaries(engine) == ["v3_5b"], "v3_5b still claims it (as last mirrored)"
+    mirror_manifests(engine, [manifest(V35B, primary=False)])
+    assert primaries(engine) == ["v3_5d"]
     with UnitOfWork(engine) as session:
         rows = {c.strategy_id: c for c in session.scalars(select(StrategyConfig))}
     assert set(rows) == {"v3_5b", "v3_5d"}, "rows are never deleted"

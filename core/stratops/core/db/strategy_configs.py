@@ -79,6 +79,12 @@ def settle_primary(session: Session, namespace: str | None, effective: str | Non
     )
 
 
+def stored_claims(session: Session, namespace: str | None) -> dict[str, bool]:
+    """Every row of the namespace and whether its stored spec claims `primary`."""
+    query = select(StrategyConfig.strategy_id, StrategyConfig.spec).where(_in(namespace))
+    return {sid: bool((spec or {}).get("primary")) for sid, spec in session.execute(query)}
+
+
 def current_primary(session: Session, namespace: str | None) -> str | None:
     """The strategy_id the table names as the namespace's primary (the previous election's)."""
     query = (
