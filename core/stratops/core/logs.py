@@ -30,7 +30,7 @@ LogFormat = Literal["json", "text"]
 FORMATS: tuple[LogFormat, ...] = ("json", "text")
 LEVELS = ("debug", "info", "warning", "error")
 FIELDS = ("strategy_id", "trade_date", "run_id", "resource", "namespace")
-NOISY = ("httpx", "httpcore")
+NOISY = ("httpx", "httpcore", "httpx2", "httpcore2")
 DEFAULT_LEVEL = "warning"
 
 _EMPTY: Mapping[str, str] = MappingProxyType({})

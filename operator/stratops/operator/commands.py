@@ -70,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
     observe.register(kopf_handlers.registry(), settings)
     if settings.metrics_port:
         prometheus.serve(settings.metrics_port)
-    logging.getLogger("httpx").setLevel(logging.DEBUG if args.verbose else logging.WARNING)
+    for name in ("httpx", "httpx2"):
+        logging.getLogger(name).setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     kopf.run(
         registry=kopf_handlers.registry(),
         standalone=args.standalone or None,
