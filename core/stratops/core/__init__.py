@@ -2,9 +2,7 @@
 the paper broker, metrics and persistence. Components (operator, runner, api)
 build on it; it imports none of them."""
 
-from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
-try:
-    __version__ = version("stratops")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+unknown"
+# The packaging metadata takes its version from this same file (pyproject.toml).
+__version__ = (Path(__file__).parent / "VERSION").read_text(encoding="utf-8").strip()
