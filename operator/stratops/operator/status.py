@@ -22,6 +22,8 @@ JsonDict = dict[str, Any]
 READY = "Ready"
 PRIMARY_CONFLICT = "PrimaryConflict"
 LAST_RUN_SUCCEEDED = "LastRunSucceeded"
+# What makes two conditions the same for `differs` (lastTransitionTime follows from status).
+CONDITION_KEYS = ("status", "reason", "message", "observedGeneration")
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,6 @@ def differs(current: JsonDict | None, desired: JsonDict) -> bool:
     by_type = {c.get("type"): c for c in have.get("conditions") or []}
     for cond in want["conditions"]:
         old = by_type.get(cond["type"], {})
-        if any(old.get(k) != cond.get(k) for k in ("status", "reason", "message")):
+        if any(old.get(k) != cond.get(k) for k in CONDITION_KEYS):
             return True
     return False

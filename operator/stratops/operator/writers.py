@@ -4,18 +4,27 @@ Everything that depends on the primary election (the runner CronJob and the
 primary verdict in status) is written under the resource's own lock and from
 the namespace's *latest* election, read at write time. So when a promotion
 and a resource's own reconcile race, whichever write lands last is right.
+
+Independent objects are written concurrently (one round trip of latency for
+all of them, not one each), and a status the operator already wrote is not
+written again: what it last wrote is remembered per resource and field
+manager, because the watch body a reconcile starts from may predate a write
+another reconcile made since.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Sequence
 from typing import Any, cast
 
 import kopf
 
+from stratops.core.resource import TradingStrategySpec
 from stratops.operator import children as ch
 from stratops.operator.children.runner import runner_schedule
 from stratops.operator.context import Context
-from stratops.operator.kube import object_path
+from stratops.operator.kube import FIELD_MANAGER, object_path
 from stratops.operator.primary import Election, elect
 from stratops.operator.resources import View
 from stratops.operator.status import (
@@ -24,6 +33,7 @@ from stratops.operator.status import (
     Outcome,
     build_primary_status,
     build_status,
+    differs,
     now_rfc3339,
 )
 
@@ -73,15 +83,27 @@ async def ensure_runner(ctx: Context, view: View) -> None:
 
 
 async def ensure_access_and_state(ctx: Context, view: View) -> None:
-    """ServiceAccount, Role, RoleBinding and the state ConfigMap (created once)."""
+    """ServiceAccount, Role, RoleBinding and the state ConfigMap (created once), concurrently."""
     owner = view.owner()
     rbac = (ch.build_service_account(owner), ch.build_role(owner), ch.build_role_binding(owner))
-    for obj in rbac:
-        await ctx.kube.apply(obj)
+    writes: list[Awaitable[object]] = [ctx.kube.apply(obj) for obj in rbac]
     checked = view.check()
     if checked.spec is not None:
-        await ctx.kube.create_if_absent(ch.build_state_configmap(owner, checked.spec))
-        await ctx.kube.apply(ch.state_ownership(owner, checked.spec))
+        writes.append(_ensure_state(ctx, owner, checked.spec))
+    await all_of(writes)
+
+
+async def _ensure_state(ctx: Context, owner: ch.Owner, spec: TradingStrategySpec) -> None:
+    await ctx.kube.create_if_absent(ch.build_state_configmap(owner, spec))
+    await ctx.kube.apply(ch.state_ownership(owner, spec))
+
+
+async def all_of(writes: Sequence[Awaitable[object]]) -> None:
+    """Await every write even when one fails (no write is left running), then raise the first."""
+    results = await asyncio.gather(*writes, return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
 
 
 async def write_verdict(ctx: Context, view: View) -> None:
@@ -89,16 +111,37 @@ async def write_verdict(ctx: Context, view: View) -> None:
     async with ctx.lock(f"{view.namespace}/{view.name}"):
         outcome = outcome_of(view, latest(ctx, view), ctx)
         body = build_primary_status(view.name, view.namespace, outcome, view.status, now_rfc3339())
-        await ctx.kube.apply(body, subresource="status", manager=PRIMARY_MANAGER)
-    _post_events(view, body)
+        written = await _apply_status(ctx, view, body, PRIMARY_MANAGER)
+    if written:
+        _post_events(view, body)
 
 
 async def write_own_status(ctx: Context, view: View) -> None:
     """Generation, phase and Ready: written last, once every child has been applied."""
     outcome = outcome_of(view, latest(ctx, view), ctx)
     body = build_status(view.name, view.namespace, outcome, view.status, now_rfc3339())
-    await ctx.kube.apply(body, subresource="status")
-    _post_events(view, body)
+    if await _apply_status(ctx, view, body, FIELD_MANAGER):
+        _post_events(view, body)
+
+
+async def _apply_status(ctx: Context, view: View, body: JsonDict, manager: str) -> bool:
+    """Apply a status body unless it says what the resource's status already says.
+
+    "Already says" is what this process last wrote for the resource and manager,
+    else the status of the body the reconcile started from.
+    """
+    key = (manager, view.namespace, view.name, view.uid)
+    if not differs(ctx.written_status.get(key, view.status), body):
+        return False
+    await ctx.kube.apply(body, subresource="status", manager=manager)
+    ctx.written_status[key] = body["status"]
+    return True
+
+
+def forget_statuses(ctx: Context, view: View) -> None:
+    """Drop what was remembered about a resource that is gone."""
+    for manager in (FIELD_MANAGER, PRIMARY_MANAGER):
+        ctx.written_status.pop((manager, view.namespace, view.name, view.uid), None)
 
 
 def verdict_in_status(view: View) -> tuple[bool, str | None]:
