@@ -2,7 +2,9 @@
 the paper broker, metrics and persistence. Components (operator, runner, api)
 build on it; it imports none of them."""
 
-from pathlib import Path
+import os.path
 
-# The packaging metadata takes its version from this same file (pyproject.toml).
-__version__ = (Path(__file__).parent / "VERSION").read_text(encoding="utf-8").strip()
+# The packaging metadata takes its version from this same file (pyproject.toml);
+# read with os.path, not pathlib or importlib.metadata, which `--version` would pay for.
+with open(os.path.join(os.path.dirname(__file__), "VERSION"), encoding="utf-8") as _file:
+    __version__ = _file.read().strip()
