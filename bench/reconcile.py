@@ -40,7 +40,10 @@ TS = f"/apis/trading.stratops.dev/v1alpha1/namespaces/{NS}/tradingstrategies"
 
 
 def sh(*cmd: str, **kw: Any) -> str:
-    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw).stdout
+    done = subprocess.run(cmd, check=False, capture_output=True, text=True, **kw)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd[:3])}: exit {done.returncode}: {done.stderr[-1000:]}")
+    return done.stdout
 
 
 class Cluster:
@@ -101,7 +104,7 @@ def fleet(cluster: Cluster, operator: Operator, ns: str, size: int) -> dict[str,
     wall time after kubectl returned, and the operator's CPU seconds meanwhile
     (its own work, apart from kubectl's and the control plane's).
     """
-    docs = [manifest(ns, f"f-{i}", f"{ns}_{i}") for i in range(size)]
+    docs = [manifest(ns, f"f-{i}", f"{ns.replace('-', '_')}_{i}") for i in range(size)]
     cpu = operator.cpu_seconds()
     start = time.perf_counter()
     cluster.kubectl("apply", "-f", "-", stdin=yaml.safe_dump_all(docs))
