@@ -24,7 +24,6 @@ from stratops.core.db.models import (
     RunFailure,
     StrategyConfig,
     StrategyRun,
-    SupersededSnapshot,
     Trade,
 )
 from stratops.core.db.uow import UnitOfWork
@@ -71,7 +70,6 @@ __all__ = [
     "RunFailure",
     "StrategyConfig",
     "StrategyRun",
-    "SupersededSnapshot",
     "Trade",
     "UTCDateTime",
     "UnitOfWork",
