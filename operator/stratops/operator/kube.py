@@ -72,8 +72,8 @@ class KubeApi:
             base_url=info.server,
             verify=info.as_ssl_context(),
             headers=info.as_http_headers(),
-            # A reconcile's writes go out together, so hundreds of resources at once queue
-            # for the pool's connections: waiting for one is not a failure, only a slow answer.
+            # Hundreds of resources reconciled at once queue for the pool's connections:
+            # waiting for one is not a failure, only a slow answer.
             timeout=httpx.Timeout(self._timeout, pool=None),
         )
         old, self._http = self._http, client

@@ -20,7 +20,6 @@ from stratops.operator.mirror import PrimaryMove, mark_removed, mirror_config, r
 from stratops.operator.primary import Election, elect, previous_from_status
 from stratops.operator.resources import View
 from stratops.operator.writers import (
-    all_of,
     ensure_access_and_state,
     ensure_runner,
     forget_statuses,
@@ -48,11 +47,12 @@ async def reconcile(ctx: Context, target: View, others: Iterable[View]) -> None:
             await _move_role(ctx, views, election)
         for view in _conflicts_moved(views.values(), before, election, target):
             await write_verdict(ctx, view)
-    writes = [write_verdict(ctx, target), _mirror(ctx, target)]
     if not target.deleting:
-        writes += [ensure_runner(ctx, target), ensure_access_and_state(ctx, target)]
+        await ensure_runner(ctx, target)
+        await ensure_access_and_state(ctx, target)
+    await write_verdict(ctx, target)
     shared.refresh_soon(ctx, namespace)
-    await all_of(writes)  # independent of each other: concurrently
+    await _mirror(ctx, target)
     if target.deleting:
         forget_statuses(ctx, target)
     else:  # last: observedGeneration means everything above is done

@@ -5,22 +5,17 @@ primary verdict in status) is written under the resource's own lock and from
 the namespace's *latest* election, read at write time. So when a promotion
 and a resource's own reconcile race, whichever write lands last is right.
 
-Independent objects are written concurrently (one round trip of latency for
-all of them, not one each), and a status the operator already wrote is not
-written again: what it last wrote is remembered per resource and field
-manager, because the watch body a reconcile starts from may predate a write
-another reconcile made since.
+A status the operator already wrote is not written again: what it last wrote
+is remembered per resource and field manager, because the watch body a
+reconcile starts from may predate a write another reconcile made since.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Sequence
 from typing import Any, cast
 
 import kopf
 
-from stratops.core.resource import TradingStrategySpec
 from stratops.operator import children as ch
 from stratops.operator.children.runner import runner_schedule
 from stratops.operator.context import Context
@@ -83,27 +78,15 @@ async def ensure_runner(ctx: Context, view: View) -> None:
 
 
 async def ensure_access_and_state(ctx: Context, view: View) -> None:
-    """ServiceAccount, Role, RoleBinding and the state ConfigMap (created once), concurrently."""
+    """ServiceAccount, Role, RoleBinding and the state ConfigMap (created once)."""
     owner = view.owner()
     rbac = (ch.build_service_account(owner), ch.build_role(owner), ch.build_role_binding(owner))
-    writes: list[Awaitable[object]] = [ctx.kube.apply(obj) for obj in rbac]
+    for obj in rbac:
+        await ctx.kube.apply(obj)
     checked = view.check()
     if checked.spec is not None:
-        writes.append(_ensure_state(ctx, owner, checked.spec))
-    await all_of(writes)
-
-
-async def _ensure_state(ctx: Context, owner: ch.Owner, spec: TradingStrategySpec) -> None:
-    await ctx.kube.create_if_absent(ch.build_state_configmap(owner, spec))
-    await ctx.kube.apply(ch.state_ownership(owner, spec))
-
-
-async def all_of(writes: Sequence[Awaitable[object]]) -> None:
-    """Await every write even when one fails (no write is left running), then raise the first."""
-    results = await asyncio.gather(*writes, return_exceptions=True)
-    for result in results:
-        if isinstance(result, BaseException):
-            raise result
+        await ctx.kube.create_if_absent(ch.build_state_configmap(owner, checked.spec))
+        await ctx.kube.apply(ch.state_ownership(owner, checked.spec))
 
 
 async def write_verdict(ctx: Context, view: View) -> None:
