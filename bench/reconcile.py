@@ -168,7 +168,11 @@ class Operator:
     def stop(self) -> list[str]:
         """Stop it; the warnings and errors it logged."""
         self.process.send_signal(signal.SIGTERM)
-        self.process.wait(timeout=60)
+        try:
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:  # a profiled operator can be slow to write its stats
+            self.process.kill()
+            self.process.wait()
         return [
             line for line in self.log_path.read_text().splitlines()
             if "ERROR" in line or "WARNING" in line
