@@ -60,6 +60,8 @@ def _type_schema(annotation: Any) -> dict[str, Any]:
         return {"type": "string", "enum": list(typing.get_args(annotation))}
     if origin is dict:
         return {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
+    if origin is list:
+        return {"type": "array", "items": _type_schema(typing.get_args(annotation)[0])}
     if annotation is dt.date:
         return {"type": "string", "format": "date"}
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):

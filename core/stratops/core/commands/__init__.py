@@ -1,12 +1,12 @@
-"""Subcommands served by the shared core: manifests, database, market data, backtests."""
+"""Subcommands served by the shared core: manifests, database, market data, backtests, sweeps."""
 
 from __future__ import annotations
 
 import argparse
 
-from stratops.core.commands import backtest, data, db, migrate_registry, validate
+from stratops.core.commands import backtest, data, db, migrate_registry, sweep, validate
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    for module in (validate, db, data, backtest, migrate_registry):
+    for module in (validate, db, data, backtest, sweep, migrate_registry):
         module.register(subparsers)

@@ -2,6 +2,7 @@
 
 from stratops.core.db.models.backtests import BacktestPoint, BacktestRun
 from stratops.core.db.models.ledger import PerformanceSnapshot, SupersededSnapshot, Trade
+from stratops.core.db.models.research import ConfigBacktest, Sweep, SweepResult
 from stratops.core.db.models.runs import RUN_RESULTS, RunFailure, StrategyRun
 from stratops.core.db.models.strategies import PrimaryChange, StrategyConfig
 
@@ -9,11 +10,14 @@ __all__ = [
     "RUN_RESULTS",
     "BacktestPoint",
     "BacktestRun",
+    "ConfigBacktest",
     "PerformanceSnapshot",
     "PrimaryChange",
     "RunFailure",
     "StrategyConfig",
     "StrategyRun",
     "SupersededSnapshot",
+    "Sweep",
+    "SweepResult",
     "Trade",
 ]
