@@ -39,6 +39,8 @@ PATHS = [
     "/api/backtest/data",
     "/api/status/strategies",
     "/api/trades",
+    "/api/sweeps",
+    "/api/sweeps/{name}",
     "/healthz",
     "/readyz",
 ]

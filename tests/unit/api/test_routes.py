@@ -23,6 +23,8 @@ EXPECTED_PATHS = {
     "/api/backtest/data",
     "/api/status/strategies",
     "/api/trades",
+    "/api/sweeps",
+    "/api/sweeps/{name}",
     "/healthz",
     "/readyz",
 }

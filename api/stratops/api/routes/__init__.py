@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from stratops.api.routes import backtest, dashboard, performance, probes, status, strategies, trades
+from stratops.api.routes import (
+    backtest,
+    dashboard,
+    performance,
+    probes,
+    status,
+    strategies,
+    sweeps,
+    trades,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     strategies.router,
@@ -12,6 +21,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     backtest.router,
     status.router,
     trades.router,
+    sweeps.router,
     probes.router,
     dashboard.router,
 )
