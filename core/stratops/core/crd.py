@@ -107,7 +107,9 @@ def _condition_schema() -> dict[str, Any]:
         "properties": {
             "type": {
                 "type": "string",
-                "description": "Ready, PrimaryConflict, LastRunSucceeded, RunsOnSchedule",
+                "description": (
+                    "Ready, PrimaryConflict, LastRunSucceeded, RunsOnSchedule, BacktestReady"
+                ),
             },
             "status": {"type": "string", "enum": ["True", "False", "Unknown"]},
             "reason": {"type": "string", "description": "CamelCase reason for the status."},
@@ -149,15 +151,38 @@ def status_schema() -> dict[str, Any]:
                     "message": {"type": "string"},
                 },
             },
+            "backtest": _backtest_status_schema(),
             "conditions": {
                 "type": "array",
                 "description": (
-                    "Standard conditions: Ready, PrimaryConflict, LastRunSucceeded, RunsOnSchedule."
+                    "Standard conditions: Ready, PrimaryConflict, LastRunSucceeded, "
+                    "RunsOnSchedule, BacktestReady."
                 ),
                 "items": _condition_schema(),
                 "x-kubernetes-list-type": "map",
                 "x-kubernetes-list-map-keys": ["type"],
             },
+        },
+    }
+
+
+def _backtest_status_schema() -> dict[str, Any]:
+    """The backtest of the current configuration, started by the operator when it changed."""
+    number = {"type": "number"}
+    return {
+        "type": "object",
+        "description": "Backtest of the configuration whose hash is configHash.",
+        "properties": {
+            "configHash": {"type": "string", "description": "The configuration backtested."},
+            "job": {"type": "string", "description": "The Job that ran (or runs) it."},
+            "start": {"type": "string", "format": "date"},
+            "end": {"type": "string", "format": "date"},
+            "cagrPct": number,
+            "sharpe": number,
+            "maxDrawdownPct": number,
+            "trades": {"type": "integer"},
+            "dataSnapshotId": {"type": "string"},
+            "finishedAt": {"type": "string", "format": "date-time"},
         },
     }
 
@@ -174,6 +199,7 @@ def _printer_columns() -> list[dict[str, Any]]:
         col("Phase", "string", ".status.phase"),
         col("Equity", "number", ".status.equity"),
         col("Last Run", "string", ".status.lastRun.tradeDate"),
+        col("Backtest Sharpe", "number", ".status.backtest.sharpe"),
         col("Age", "date", ".metadata.creationTimestamp"),
     ]
 

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import argparse
 
-from stratops.core.commands import backtest, data, db, migrate_registry, sweep, validate
+from stratops.core.commands import (
+    backtest,
+    backtest_config,
+    data,
+    db,
+    migrate_registry,
+    sweep,
+    validate,
+)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    for module in (validate, db, data, backtest, sweep, migrate_registry):
+    for module in (validate, db, data, backtest, backtest_config, sweep, migrate_registry):
         module.register(subparsers)

@@ -39,7 +39,11 @@ def symbols_of(plan: SweepPlan) -> tuple[list[str], list[str]]:
 
 def load_data(plan: SweepPlan, directory: Path) -> MarketData:
     """Market data for every set at once; optional series may be absent."""
-    wanted, needed = symbols_of(plan)
+    return load_symbols(directory, *symbols_of(plan))
+
+
+def load_symbols(directory: Path, wanted: list[str], needed: list[str]) -> MarketData:
+    """Every wanted series, or at least the needed ones (an unused hedge may be absent)."""
     try:
         return load_market_data(directory, wanted)
     except DataError as exc:
