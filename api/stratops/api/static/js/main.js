@@ -8,6 +8,7 @@ import { load, save } from "./store.js";
 import { renderBacktest } from "./views/backtest.js";
 import { renderCompare } from "./views/compare.js";
 import { renderPerformance } from "./views/performance.js";
+import { renderSweeps } from "./views/sweeps.js";
 import { renderTrades } from "./views/trades.js";
 
 const state = {
@@ -74,7 +75,7 @@ function renderTabs() {
     tab.classList.toggle("active", tab.dataset.view === state.view);
     tab.setAttribute("aria-current", tab.dataset.view === state.view ? "page" : "false");
   }
-  document.getElementById("toolbar").classList.toggle("hidden", state.view === "trades");
+  document.getElementById("toolbar").classList.toggle("hidden", ["trades", "sweeps"].includes(state.view));
   const onlyLog = state.view === "backtest";
   document.getElementById("selector").classList.toggle("hidden", onlyLog);
   document.getElementById("compare-switch").classList.toggle("hidden", onlyLog);
@@ -89,6 +90,7 @@ async function renderView() {
   const rerender = () => render();
   try {
     if (state.view === "trades") await renderTrades(view, { strategies: state.strategies, rerender });
+    else if (state.view === "sweeps") await renderSweeps(view, { rerender });
     else if (state.view === "backtest") await renderBacktest(view, { strategyId: state.selected, log: state.log, rerender });
     else if (!state.strategies.length) view.append(notice("No strategies yet. Run `stratops run-all` (or `stratops demo`) and reload.", "info"));
     else if (state.compare) await renderCompare(view, { ids: state.compareIds, names, log: state.log });
