@@ -65,3 +65,4 @@ bench: $(STAMP) ## print the performance figures (engine, API; reconcile needs t
 	$(PY) bench/backtest.py
 	$(PY) bench/api.py
 	$(PY) bench/reconcile.py
+	$(PY) bench/sweep.py
