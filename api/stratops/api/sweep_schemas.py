@@ -61,3 +61,24 @@ class SweepDetail(Model):
     sets: list[SweepSet]
     limit: int
     offset: int
+
+
+class ConfigBacktestRow(Model):
+    """The backtest of one configuration hash; `stale` when the strategy has changed since."""
+
+    config_hash: str
+    data_snapshot_id: str
+    start: dt.date
+    end: dt.date
+    metrics: dict[str, Any] = Field(description="cagr_pct, sharpe, max_drawdown_pct, trades, ...")
+    job: str | None
+    created_at: dt.datetime
+    stale: bool
+
+
+class ConfigBacktestList(Model):
+    strategy_id: str
+    current_config_hash: str | None = Field(
+        description="Hash of the strategy's current configuration (null: unknown or invalid)."
+    )
+    backtests: list[ConfigBacktestRow]

@@ -41,6 +41,7 @@ PATHS = [
     "/api/trades",
     "/api/sweeps",
     "/api/sweeps/{name}",
+    "/api/backtests/configurations/{strategy_id}",
     "/healthz",
     "/readyz",
 ]

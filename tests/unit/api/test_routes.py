@@ -25,6 +25,7 @@ EXPECTED_PATHS = {
     "/api/trades",
     "/api/sweeps",
     "/api/sweeps/{name}",
+    "/api/backtests/configurations/{strategy_id}",
     "/healthz",
     "/readyz",
 }

@@ -9,6 +9,7 @@ from stratops.api.routes import (
     dashboard,
     performance,
     probes,
+    research,
     status,
     strategies,
     sweeps,
@@ -22,6 +23,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     status.router,
     trades.router,
     sweeps.router,
+    research.router,
     probes.router,
     dashboard.router,
 )
