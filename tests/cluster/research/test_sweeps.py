@@ -118,9 +118,9 @@ def test_a_changed_spec_replaces_the_job(
 ) -> None:
     """Without a kubelet nothing runs: only the Job objects are compared."""
     apply(kubectl, namespace, strategy())
-    apply(kubectl, namespace, sweep("change", grid={"sma_fast": [30, 40]}))
+    apply(kubectl, namespace, sweep("change", grid={"sma_fast": [30, 40]}, setsPerPod=1))
     (first,) = wait_for(lambda: jobs(kube, namespace, "sweep"), 30, "the first Job")
-    apply(kubectl, namespace, sweep("change", grid={"sma_fast": [30, 40, 50]}))
+    apply(kubectl, namespace, sweep("change", grid={"sma_fast": [30, 40, 50]}, setsPerPod=1))
 
     def replaced() -> list[JsonObject] | None:
         names = [j["metadata"]["name"] for j in jobs(kube, namespace, "sweep")]
