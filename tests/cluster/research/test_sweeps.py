@@ -119,21 +119,27 @@ def test_a_changed_spec_replaces_the_job(
     """Without a kubelet nothing runs: only the Job objects are compared."""
     apply(kubectl, namespace, strategy())
     apply(kubectl, namespace, sweep("change", grid={"sma_fast": [30, 40]}, setsPerPod=1))
-    (first,) = wait_for(lambda: jobs(kube, namespace, "sweep"), 30, "the first Job")
+    found = wait_for(lambda: jobs(kube, namespace, "sweep"), 30, "the first Job")
+    assert len(found) == 1, [j["metadata"] for j in found]
+    first = found[0]
     apply(kubectl, namespace, sweep("change", grid={"sma_fast": [30, 40, 50]}, setsPerPod=1))
 
-    def replaced() -> list[JsonObject] | None:
-        names = [j["metadata"]["name"] for j in jobs(kube, namespace, "sweep")]
-        found = jobs(kube, namespace, "sweep")
-        return found if len(names) == 1 and names[0] != first["metadata"]["name"] else None
+    def running() -> list[JsonObject]:
+        return [j for j in jobs(kube, namespace, "sweep") if not j["spec"].get("suspend")]
 
-    (second,) = wait_for(replaced, 60, "the Job of the new inputs alone")
+    def replaced() -> list[JsonObject] | None:
+        found = running()
+        return (
+            found if [j["metadata"]["uid"] for j in found] != [first["metadata"]["uid"]] else None
+        )
+
+    (second,) = wait_for(replaced, 60, "the Job of the new inputs alone running")
     assert second["spec"]["completions"] == 3
+    assert len(jobs(kube, namespace, "sweep")) == 2  # the first one suspended, not deleted
     operator.kill()
     operator.start()
     wait_for(
         lambda: _phase(kube, namespace, "change", "Pending", "Running"), 30, "status after restart"
     )
-    assert [j["metadata"]["uid"] for j in jobs(kube, namespace, "sweep")] == [
-        second["metadata"]["uid"]
-    ]
+    assert [j["metadata"]["uid"] for j in running()] == [second["metadata"]["uid"]]
+    assert len(jobs(kube, namespace, "sweep")) == 2  # a restart starts nothing new

@@ -71,10 +71,13 @@ def test_the_example_sweep_is_one_indexed_job_of_twenty_slices(
 def test_the_input_file_rebuilds_the_same_plan(tmp_path: Path, settings: OperatorSettings) -> None:
     """What a pod reads gives the sets, order and inputs hash the operator validated."""
     plan = _plan(tmp_path, parallelism=2)
-    configmap = sj.build_input_configmap(plan, "uid-s")
+    template = sj.build_sweep_job(plan, "uid-s", completions(plan), settings)["spec"]["template"]
+    volume = next(v for v in template["spec"]["volumes"] if v["name"] == "inputs")
+    field = volume["downwardAPI"]["items"][0]["fieldRef"]["fieldPath"]
+    assert field == f"metadata.annotations['{sj.ANNOTATION_INPUT}']"
     path = tmp_path / "pod" / sj.INPUT_FILE
     path.parent.mkdir()
-    path.write_text(configmap["data"][sj.INPUT_FILE])
+    path.write_text(template["metadata"]["annotations"][sj.ANNOTATION_INPUT])
     again = load_plan(path, None)
     assert again.sets == plan.sets
     assert again.namespace == "research"

@@ -1,10 +1,12 @@
-"""The children of a StrategySweep, as plain dicts: its input ConfigMap and its Indexed Job.
+"""The child of a StrategySweep, as a plain dict: one Indexed Job.
 
-The ConfigMap holds the sweep and its base TradingStrategy as one YAML file,
-exactly what `stratops sweep FILE` reads locally; each index of the Job runs
-`stratops sweep FILE --index I` on it. Both are named from the sweep's inputs
-hash, so a changed spec or base strategy is a new Job (the old one is
-removed), while a re-apply or an operator restart finds the Job it made.
+The pods' input is the sweep and its base TradingStrategy as one YAML file,
+exactly what `stratops sweep FILE` reads locally: an annotation of the pod
+template, mounted as a file through the downward API (no ConfigMap to keep in
+step, and nothing the operator would ever need to delete). Each index runs
+`stratops sweep FILE --index I` on it. The Job is named from the sweep's
+inputs hash, so a changed spec or base strategy is a new Job (the old one is
+suspended), while a re-apply or an operator restart finds the Job it made.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ LABEL_SWEEP = "stratops.dev/sweep"
 LABEL_INPUTS = "stratops.dev/inputs-hash"
 INPUT_MOUNT = "/sweep"
 INPUT_FILE = "sweep.yaml"
+ANNOTATION_INPUT = "stratops.dev/sweep-input"
 
 
 def short_hash(plan: SweepPlan) -> str:
@@ -95,13 +98,14 @@ def input_document(plan: SweepPlan) -> str:
     return yaml.safe_dump_all(docs, sort_keys=True)
 
 
-def build_input_configmap(plan: SweepPlan, uid: str) -> JsonDict:
-    return {
-        "apiVersion": "v1",
-        "kind": "ConfigMap",
-        "metadata": _metadata(plan, uid),
-        "data": {INPUT_FILE: input_document(plan)},
+def input_volume() -> tuple[JsonDict, JsonDict]:
+    """The input annotation as the file `/sweep/sweep.yaml` (downward API)."""
+    field = {"fieldPath": f"metadata.annotations['{ANNOTATION_INPUT}']"}
+    volume = {
+        "name": "inputs",
+        "downwardAPI": {"items": [{"path": INPUT_FILE, "fieldRef": field}]},
     }
+    return volume, {"name": "inputs", "mountPath": INPUT_MOUNT, "readOnly": True}
 
 
 def sweep_command(plan: SweepPlan) -> list[str]:
@@ -127,8 +131,7 @@ def build_sweep_job(
     spec = plan.sweep.spec
     data, data_mount = data_volume(MARKET_DATA_NAME, read_only=True)
     tmp, tmp_mount = tmp_volume()
-    inputs = {"name": "inputs", "configMap": {"name": job_name(plan)}}
-    inputs_mount = {"name": "inputs", "mountPath": INPUT_MOUNT, "readOnly": True}
+    inputs, inputs_mount = input_volume()
     return {
         "apiVersion": "batch/v1",
         "kind": "Job",
@@ -141,7 +144,10 @@ def build_sweep_job(
             "maxFailedIndexes": completions,
             "activeDeadlineSeconds": settings.research_deadline_seconds,
             "template": {
-                "metadata": {"labels": sweep_labels(plan)},
+                "metadata": {
+                    "labels": sweep_labels(plan),
+                    "annotations": {ANNOTATION_INPUT: input_document(plan)},
+                },
                 "spec": {
                     "automountServiceAccountToken": False,
                     "restartPolicy": "Never",

@@ -3,9 +3,9 @@
 * create/update/resume share one idempotent function: the inputs are
   validated first (spec model, base strategy, every set against the class's
   parameter model); bad input is `Ready=False` naming the field and no Job;
-* the Job and its input ConfigMap are named from the inputs hash and owned by
-  the sweep, so a restart finds them, a changed spec replaces them and
-  deleting the sweep deletes (stops) them;
+* the Job is named from the inputs hash and owned by the sweep, so a restart
+  finds it, a changed spec suspends it and starts the new inputs' Job, and
+  deleting the sweep deletes (stops) it through garbage collection;
 * a timer turns the Job's indexes and the stored rows into done/total, the
   failed sets with their reasons and the best sets, until the Job ends.
 """
@@ -25,7 +25,7 @@ from stratops.core.research.plan import SweepPlan, build_plan, parse_sweep, stor
 from stratops.core.research.spec import PLURAL
 from stratops.core.resource import GROUP, VERSION
 from stratops.operator.context import Context
-from stratops.operator.kube import KubeError, object_path, strategy_path
+from stratops.operator.kube import object_path, strategy_path
 from stratops.operator.research import sweep_jobs, sweep_status
 from stratops.operator.status import now_rfc3339
 
@@ -85,25 +85,22 @@ def _manifest(found: JsonDict) -> JsonDict:
     }
 
 
-async def _remove_jobs(ctx: Context, namespace: str, name: str, keep: str | None) -> None:
-    """Jobs (and their ConfigMaps) of older inputs: a changed sweep never runs twice."""
+async def _suspend_jobs(ctx: Context, namespace: str, name: str, keep: str | None) -> None:
+    """Jobs of older inputs stop (suspended pods are terminated): a sweep never runs twice.
+
+    The Job of the current inputs runs again if an earlier bad spec had suspended it.
+    """
     selector = {"labelSelector": f"{sweep_jobs.LABEL_SWEEP}={name}"}
-    for kind, version in (("Job", "batch/v1"), ("ConfigMap", "v1")):
-        listing = await ctx.kube.request(
-            "GET", object_path(version, kind, namespace), params=selector
-        )
-        for item in listing.get("items", []):
-            old = item["metadata"]["name"]
-            if old != keep:
-                await _delete(ctx, object_path(version, kind, namespace, old))
-
-
-async def _delete(ctx: Context, path: str) -> None:
-    try:
-        await ctx.kube.request("DELETE", path, {"propagationPolicy": "Background"})
-    except KubeError as err:
-        if err.status != 404:
-            raise
+    listing = await ctx.kube.request(
+        "GET", object_path("batch/v1", "Job", namespace), params=selector
+    )
+    for item in listing.get("items", []):
+        job = item["metadata"]["name"]
+        suspend = job != keep
+        if bool(item.get("spec", {}).get("suspend")) != suspend:
+            path = object_path("batch/v1", "Job", namespace, job)
+            patch = {"spec": {"suspend": suspend}}
+            await ctx.kube.request("PATCH", path, patch, content_type=MERGE)
 
 
 @kopf.on.resume(GROUP, VERSION, PLURAL)
@@ -117,7 +114,7 @@ async def ensure_sweep(body: kopf.Body, memo: Any, **_: Any) -> None:
     try:
         plan = await _plan(ctx, body)
     except SweepRefusedError as refused:
-        await _remove_jobs(ctx, namespace, name, keep=None)
+        await _suspend_jobs(ctx, namespace, name, keep=None)
         status = sweep_status.invalid_status(
             refused.reason, str(refused), generation, existing, now_rfc3339()
         )
@@ -133,12 +130,11 @@ async def _start(
 ) -> None:
     sweep_id = await asyncio.to_thread(_ensure_row, ctx, plan)
     job = sweep_jobs.job_name(plan)
-    await _remove_jobs(ctx, plan.namespace, plan.sweep.name, keep=job)
-    await ctx.kube.apply(sweep_jobs.build_input_configmap(plan, uid))
     completions = fanout.completions(plan)
     await ctx.kube.create_if_absent(
         sweep_jobs.build_sweep_job(plan, uid, completions, ctx.settings)
     )
+    await _suspend_jobs(ctx, plan.namespace, plan.sweep.name, keep=job)
     await _refresh(ctx, plan, sweep_id, generation, existing)
 
 
