@@ -18,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 
 from stratops.api.context import AppContext, utc_now
 from stratops.api.database import create_readonly_engine
-from stratops.api.metrics import install_metrics
+from stratops.api.prometheus import install_metrics
 from stratops.api.routes import ROUTERS
 from stratops.api.routes.dashboard import STATIC_DIR
 from stratops.api.settings import ApiSettings
@@ -52,6 +52,7 @@ def create_app(settings: ApiSettings, clock: Callable[[], dt.datetime] = utc_now
         description=DESCRIPTION,
         lifespan=lifespan,
         redoc_url=None,
+        docs_url=None,  # served by routes.dashboard from local files
     )
     app.state.context = context
     install_metrics(app, engine, clock, dt.timedelta(minutes=settings.missed_run_grace_minutes))

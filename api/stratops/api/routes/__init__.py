@@ -6,10 +6,13 @@ from fastapi import APIRouter
 
 from stratops.api.routes import (
     backtest,
+    backtest_compare,
     dashboard,
+    overview,
     performance,
     probes,
     research,
+    round_trips,
     status,
     strategies,
     sweeps,
@@ -20,6 +23,9 @@ ROUTERS: tuple[APIRouter, ...] = (
     strategies.router,
     performance.router,
     backtest.router,
+    backtest_compare.router,
+    overview.router,
+    round_trips.router,
     status.router,
     trades.router,
     sweeps.router,

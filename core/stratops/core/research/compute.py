@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from stratops.core import metrics
+from stratops.core import performance_metrics as metrics
 from stratops.core.backtest.engine import run_backtest
 from stratops.core.backtest.result import BacktestResult
 from stratops.core.marketdata.frames import MarketData

@@ -17,8 +17,10 @@ import kopf
 from pydantic import ValidationError
 
 from stratops.core.errors import UserError
+from stratops.core.kube import object_path, strategy_path
 from stratops.core.research.config_backtest import find_config_backtest
 from stratops.core.resource import GROUP, PLURAL, VERSION, TradingStrategySpec
+from stratops.core.status import now_rfc3339
 from stratops.core.strategies.base import config_hash
 from stratops.core.strategies.registry import build_strategy
 from stratops.operator.children.common import (
@@ -28,9 +30,7 @@ from stratops.operator.children.common import (
     Owner,
 )
 from stratops.operator.context import Context
-from stratops.operator.kube import object_path, strategy_path
 from stratops.operator.research import backtest_jobs as bj
-from stratops.operator.status import now_rfc3339
 
 JsonDict = dict[str, Any]
 BACKTEST_JOBS = {LABEL_COMPONENT: bj.COMPONENT_BACKTEST, "app.kubernetes.io/managed-by": MANAGED_BY}

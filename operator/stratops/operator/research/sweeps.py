@@ -19,15 +19,15 @@ import kopf
 from pydantic import ValidationError
 
 from stratops.core.errors import UserError
+from stratops.core.kube import object_path, strategy_path
 from stratops.core.manifests import parse_strategy
 from stratops.core.research import fanout, results, store
 from stratops.core.research.plan import SweepPlan, build_plan, parse_sweep, stored_plan
 from stratops.core.research.spec import PLURAL
 from stratops.core.resource import GROUP, VERSION
+from stratops.core.status import now_rfc3339
 from stratops.operator.context import Context
-from stratops.operator.kube import object_path, strategy_path
 from stratops.operator.research import sweep_jobs, sweep_status
-from stratops.operator.status import now_rfc3339
 
 JsonDict = dict[str, Any]
 MERGE = "application/merge-patch+json"

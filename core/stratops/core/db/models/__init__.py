@@ -1,7 +1,7 @@
 """All tables of stratops. Importing this package registers every table on `Base.metadata`."""
 
 from stratops.core.db.models.backtests import BacktestPoint, BacktestRun
-from stratops.core.db.models.ledger import PerformanceSnapshot, SupersededSnapshot, Trade
+from stratops.core.db.models.ledger import PerformanceSnapshot, Trade
 from stratops.core.db.models.research import ConfigBacktest, Sweep, SweepResult
 from stratops.core.db.models.runs import RUN_RESULTS, RunFailure, StrategyRun
 from stratops.core.db.models.strategies import PrimaryChange, StrategyConfig
@@ -16,7 +16,6 @@ __all__ = [
     "RunFailure",
     "StrategyConfig",
     "StrategyRun",
-    "SupersededSnapshot",
     "Sweep",
     "SweepResult",
     "Trade",
