@@ -128,10 +128,9 @@ def test_a_changed_spec_replaces_the_job(
         return [j for j in jobs(kube, namespace, "sweep") if not j["spec"].get("suspend")]
 
     def replaced() -> list[JsonObject] | None:
-        found = running()
-        return (
-            found if [j["metadata"]["uid"] for j in found] != [first["metadata"]["uid"]] else None
-        )
+        found = running()  # the new Job alone: the old one suspended, not both at once
+        uids = [j["metadata"]["uid"] for j in found]
+        return found if len(uids) == 1 and uids != [first["metadata"]["uid"]] else None
 
     (second,) = wait_for(replaced, 60, "the Job of the new inputs alone running")
     assert second["spec"]["completions"] == 3
