@@ -67,3 +67,4 @@ bench: $(STAMP) ## print the performance figures (start-up, engine, API; reconci
 	$(PY) bench/api.py
 	$(PY) bench/kube_client.py
 	$(PY) bench/reconcile.py
+	$(PY) bench/sweep.py

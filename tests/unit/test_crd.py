@@ -72,6 +72,7 @@ def test_schema_carries_the_rules_the_design_names() -> None:
         "Phase",
         "Equity",
         "Last Run",
+        "Backtest Sharpe",
         "Age",
     ]
     assert crd["spec"]["names"]["shortNames"] == ["tstrat"]

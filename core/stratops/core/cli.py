@@ -42,6 +42,13 @@ SUBCOMMANDS: dict[str, Subcommand] = {
         "fetch market data into the shared cache, or show a cache",
     ),
     "backtest": Subcommand("stratops.runner.commands.backtest", "backtest a strategy manifest"),
+    "backtest-config": Subcommand(
+        "stratops.runner.commands.backtest_config",
+        "backtest one strategy configuration over the whole data snapshot and store it",
+    ),
+    "sweep": Subcommand(
+        "stratops.runner.commands.sweep", "backtest every parameter set of a StrategySweep"
+    ),
     "migrate-registry": Subcommand(
         "stratops.core.commands.migrate_registry",
         "turn a legacy strategies_registry.yaml and state files into manifests",

@@ -123,6 +123,7 @@ def _printer_columns() -> list[dict[str, Any]]:
         col("Phase", "string", ".status.phase"),
         col("Equity", "number", ".status.equity"),
         col("Last Run", "string", ".status.lastRun.tradeDate"),
+        col("Backtest Sharpe", "number", ".status.backtest.sharpe"),
         col("Age", "date", ".metadata.creationTimestamp"),
     ]
 

@@ -20,7 +20,9 @@ from stratops.core.resource import API_VERSION, KIND
 
 JsonDict = dict[str, Any]
 MESSAGE_LIMIT = 1024
-_CONDITIONS = "Ready, PrimaryConflict, ScheduleNotOffset, LastRunSucceeded, RunsOnSchedule"
+_CONDITIONS = (
+    "Ready, PrimaryConflict, ScheduleNotOffset, LastRunSucceeded, RunsOnSchedule, BacktestReady"
+)
 
 
 class Condition(BaseModel):
@@ -50,6 +52,34 @@ class LastRun(BaseModel):
     message: str | None = None
 
 
+class BacktestStatus(BaseModel):
+    """`status.backtest`: the backtest of the configuration whose hash is configHash."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+    config_hash: str | None = Field(
+        None, alias="configHash", description="The configuration backtested."
+    )
+    job: str | None = Field(None, description="The Job that ran (or runs) it.")
+    start: dt.date | None = Field(None, description="First session of the backtest.")
+    end: dt.date | None = Field(None, description="Last session of the backtest.")
+    cagr_pct: float | None = Field(None, alias="cagrPct", description="CAGR in percent.")
+    sharpe: float | None = Field(None, description="Annualised Sharpe ratio.")
+    max_drawdown_pct: float | None = Field(
+        None, alias="maxDrawdownPct", description="Deepest drawdown in percent (negative)."
+    )
+    trades: int | None = Field(None, description="Closed trades (sell fills).")
+    data_snapshot_id: str | None = Field(
+        None, alias="dataSnapshotId", description="The market data it ran on."
+    )
+    finished_at: str | None = Field(
+        None,
+        alias="finishedAt",
+        description="When its result was stored.",
+        json_schema_extra={"format": "date-time"},
+    )
+
+
 class TradingStrategyStatus(BaseModel):
     """Observed state, written by the operator and the runner."""
 
@@ -71,6 +101,10 @@ class TradingStrategyStatus(BaseModel):
     equity: float | None = Field(None, description="Paper equity after the last run.")
     last_run: LastRun | None = Field(
         None, alias="lastRun", description="Outcome of the most recent runner execution."
+    )
+    backtest: BacktestStatus | None = Field(
+        None,
+        description="Backtest of the current configuration, started when its hash changed.",
     )
     conditions: list[Condition] | None = Field(
         None,

@@ -31,6 +31,7 @@ from stratops.operator import alerts, observe, prometheus
 from stratops.operator.children.common import COMPONENT_RUNNER, LABEL_COMPONENT, MANAGED_BY
 from stratops.operator.context import Context
 from stratops.operator.reconcile import reconcile
+from stratops.operator.research import backtests, sweeps  # noqa: F401  (registers handlers)
 from stratops.operator.resources import View, mark_duplicates
 from stratops.operator.writers import post_event
 

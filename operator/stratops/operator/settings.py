@@ -56,6 +56,17 @@ class OperatorSettings(BaseSettings):
     runner_cpu_limit: str = "1"
     runner_memory_limit: str = "1Gi"
 
+    research_cpu_request: str = "100m"
+    research_memory_request: str = "256Mi"
+    research_cpu_limit: str = "1"
+    research_memory_limit: str = "768Mi"
+    research_deadline_seconds: int = Field(
+        6 * 3600, ge=60, le=7 * 86400, description="Longest a sweep or backtest Job may run."
+    )
+    sweep_max_sets: int = Field(
+        1000, ge=1, le=100_000, description="Most parameter sets one StrategySweep may hold."
+    )
+
     market_data_provider: Literal["yahoo", "synthetic", "dir"] = "yahoo"
     market_data_source: str | None = Field(None, description="Source directory of `dir`.")
     market_data_pvc_size: str = "1Gi"

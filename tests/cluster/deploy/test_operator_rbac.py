@@ -25,10 +25,13 @@ pytestmark = pytest.mark.cluster
 
 TS = "/apis/trading.stratops.dev/v1alpha1/namespaces/{ns}/tradingstrategies"
 GROUP = "tradingstrategies.trading.stratops.dev"
+SWEEPS = "strategysweeps.trading.stratops.dev"
 # (verb, resource[/name], extra kubectl flags): everything operator/stratops/operator uses.
 NEEDED = [
     ("get", GROUP, ()), ("list", GROUP, ()), ("watch", GROUP, ()), ("patch", GROUP, ()),
     ("patch", GROUP, ("--subresource=status",)),
+    ("get", SWEEPS, ()), ("list", SWEEPS, ()), ("watch", SWEEPS, ()), ("patch", SWEEPS, ()),
+    ("patch", SWEEPS, ("--subresource=status",)),
     ("get", "configmaps", ()), ("create", "configmaps", ()), ("update", "configmaps", ()),
     ("patch", "configmaps", ()),
     ("create", "serviceaccounts", ()), ("patch", "serviceaccounts", ()),
@@ -53,6 +56,7 @@ FORBIDDEN = [
     ("create", "secrets", ()), ("update", "secrets/stratops-alert-webhook", ()),
     ("delete", "configmaps", ()), ("list", "configmaps", ()),
     ("create", GROUP, ()), ("update", GROUP, ()), ("delete", GROUP, ()),
+    ("create", SWEEPS, ()), ("delete", SWEEPS, ()),
     ("delete", "cronjobs.batch", ()), ("delete", "jobs.batch", ()),
     ("create", "pods", ()), ("create", "pods/exec", ()), ("get", "pods/log", ()),
     ("create", "deployments.apps", ()), ("delete", "persistentvolumeclaims", ()),

@@ -43,6 +43,9 @@ PATHS = [
     "/api/round-trips",
     "/api/status/strategies",
     "/api/trades",
+    "/api/sweeps",
+    "/api/sweeps/{name}",
+    "/api/backtests/configurations/{strategy_id}",
     "/healthz",
     "/readyz",
 ]

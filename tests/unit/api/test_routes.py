@@ -26,6 +26,9 @@ EXPECTED_PATHS = {
     "/api/round-trips",
     "/api/status/strategies",
     "/api/trades",
+    "/api/sweeps",
+    "/api/sweeps/{name}",
+    "/api/backtests/configurations/{strategy_id}",
     "/healthz",
     "/readyz",
 }

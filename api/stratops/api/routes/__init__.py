@@ -11,9 +11,11 @@ from stratops.api.routes import (
     overview,
     performance,
     probes,
+    research,
     round_trips,
     status,
     strategies,
+    sweeps,
     trades,
 )
 
@@ -26,6 +28,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     round_trips.router,
     status.router,
     trades.router,
+    sweeps.router,
+    research.router,
     probes.router,
     dashboard.router,
 )

@@ -8,8 +8,6 @@ The backtest, the live runner and the API only talk to this interface.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,10 +16,11 @@ from typing import Any, ClassVar, Protocol
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from pydantic import BaseModel
 
 from stratops.core.marketdata.frames import MarketData
 from stratops.core.resource import TradingStrategySpec
+from stratops.core.strategies import identity
+from stratops.core.strategies.parameters import StrategyParams
 
 CASH = "CASH"
 
@@ -128,7 +127,7 @@ class Strategy(Protocol):
     unhashed_params: ClassVar[frozenset[str]]
 
     @property
-    def params(self) -> BaseModel: ...
+    def params(self) -> StrategyParams: ...
 
     @property
     def symbols(self) -> tuple[str, ...]: ...
@@ -156,20 +155,5 @@ class Strategy(Protocol):
 
 
 def config_hash(strategy: Strategy, spec: TradingStrategySpec) -> str:
-    """sha256 of the canonical JSON of everything that changes the numbers.
-
-    Class name, validated parameters (defaults filled in; fields the class only
-    cross-checks or keeps for information, `unhashed_params`, left out),
-    spec.execution and spec.signalStart: two manifests with the same hash
-    produce the same decisions and fills on the same data.
-    """
-    payload: dict[str, Any] = {
-        "strategyClass": strategy.name,
-        "parameters": strategy.params.model_dump(
-            mode="json", exclude=set(strategy.unhashed_params)
-        ),
-        "execution": spec.execution.model_dump(mode="json", by_alias=True),
-        "signalStart": spec.signal_start.isoformat() if spec.signal_start else None,
-    }
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), allow_nan=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """The configuration's identity (see `stratops.core.strategies.identity`)."""
+    return identity.config_hash(strategy.name, strategy.params, spec)

@@ -9,6 +9,8 @@ refused), the series it reads, and its cross-checks against spec.execution.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import BaseModel, ConfigDict
 
 from stratops.core.resource import Execution
@@ -18,6 +20,10 @@ class StrategyParams(BaseModel):
     """Base of every parameter model: frozen, unknown names and inf/nan refused."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    unhashed: ClassVar[frozenset[str]] = frozenset()
+    """Fields only cross-checked against spec.execution, or informational: they never
+    change the numbers, so the config hash leaves them out."""
 
     @property
     def all_symbols(self) -> tuple[str, ...]:

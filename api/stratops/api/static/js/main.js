@@ -130,7 +130,7 @@ async function renderView() {
   view.dataset.view = state.view;
   view.dataset.ready = "false";
   try {
-    if (!state.strategies.length && state.view !== "backtest") {
+    if (!state.strategies.length && !["backtest", "sweeps"].includes(state.view)) {
       view.append(notice("No strategies yet. Run `stratops run-all` (or `stratops demo`) and reload.", "info"));
     } else {
       await viewOf(state.view).render(view, context(controller.signal));

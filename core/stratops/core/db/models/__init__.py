@@ -2,6 +2,7 @@
 
 from stratops.core.db.models.backtests import BacktestPoint, BacktestRun
 from stratops.core.db.models.ledger import PerformanceSnapshot, Trade
+from stratops.core.db.models.research import ConfigBacktest, Sweep, SweepResult
 from stratops.core.db.models.runs import RUN_RESULTS, RunFailure, StrategyRun
 from stratops.core.db.models.strategies import PrimaryChange, StrategyConfig
 
@@ -9,10 +10,13 @@ __all__ = [
     "RUN_RESULTS",
     "BacktestPoint",
     "BacktestRun",
+    "ConfigBacktest",
     "PerformanceSnapshot",
     "PrimaryChange",
     "RunFailure",
     "StrategyConfig",
     "StrategyRun",
+    "Sweep",
+    "SweepResult",
     "Trade",
 ]

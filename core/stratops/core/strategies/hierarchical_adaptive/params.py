@@ -21,7 +21,7 @@ v3.5d defaults it to true.
 
 from __future__ import annotations
 
-from typing import Any, Literal, Self
+from typing import Any, ClassVar, Literal, Self
 
 from pydantic import Field, model_validator
 
@@ -40,6 +40,10 @@ TIMING_OF_EXECUTION_TIME: dict[str, str] = {
 
 class HierarchicalAdaptiveParams(StrategyParams):
     """All knobs of the family; defaults are the original code defaults (§6 first column)."""
+
+    unhashed: ClassVar[frozenset[str]] = frozenset(
+        {"execution_time", "rebalance_threshold", "rebalance_threshold_pct", "symbols"}
+    )
 
     # Symbols and their roles (§1.1).
     signal_symbol: str = Field("QQQ", min_length=1)

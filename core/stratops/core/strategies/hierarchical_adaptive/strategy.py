@@ -25,9 +25,7 @@ class HierarchicalAdaptive:
 
     name: ClassVar[str] = "Hierarchical_Adaptive"
     params_model: ClassVar[type[HierarchicalAdaptiveParams]] = HierarchicalAdaptiveParams
-    unhashed_params: ClassVar[frozenset[str]] = frozenset(
-        {"execution_time", "rebalance_threshold", "rebalance_threshold_pct", "symbols"}
-    )
+    unhashed_params: ClassVar[frozenset[str]] = HierarchicalAdaptiveParams.unhashed
     """Only cross-checked against spec.execution, or informational: never change numbers."""
 
     def __init__(self, params: HierarchicalAdaptiveParams | dict[str, Any] | None = None) -> None:

@@ -6,6 +6,7 @@ import { renderBacktest } from "./backtest.js";
 import { renderBacktestCompare } from "./backtest-compare.js";
 import { renderOverview } from "./overview.js";
 import { renderPerformance } from "./performance.js";
+import { renderSweeps } from "./sweeps.js";
 import { renderTrades } from "./trades.js";
 
 export const VIEWS = [
@@ -17,6 +18,7 @@ export const VIEWS = [
   { id: "trades", label: "Trades", render: renderTrades, controls: ["range"] },
   { id: "backtest", label: "Backtest", render: renderBacktest, controls: ["log", "range"] },
   { id: "backtest-compare", label: "Backtest compare", render: renderBacktestCompare, controls: ["selector", "log"] },
+  { id: "sweeps", label: "Sweeps", render: renderSweeps, controls: [] },
 ];
 
 export function viewOf(id) {

@@ -1,0 +1,71 @@
+"""`/api/backtests/configurations`: the backtest of each configuration a strategy has had.
+
+The operator backtests every configuration hash once; this lists them newest
+first and marks the one matching the strategy's current configuration
+(`strategy_configs.spec`, mirrored by the operator) as current, the others as
+stale, so paper results are never read beside a backtest of old parameters.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from stratops.api.context import DbSession, StrategyIdPath, require_known
+from stratops.api.schemas import ErrorMessage
+from stratops.api.sweep_schemas import ConfigBacktestList, ConfigBacktestRow
+from stratops.core.db import ConfigBacktest, StrategyConfig
+from stratops.core.errors import UserError
+from stratops.core.resource import TradingStrategySpec
+from stratops.core.strategies.base import config_hash
+from stratops.core.strategies.registry import build_strategy
+
+router = APIRouter(prefix="/api/backtests", tags=["backtest"])
+
+
+def current_hash(spec: dict[str, Any] | None) -> str | None:
+    """The config hash of a mirrored spec; None when the class refuses it."""
+    if not spec:
+        return None
+    try:
+        parsed = TradingStrategySpec.model_validate(spec)
+        return config_hash(build_strategy(parsed), parsed)
+    except (ValidationError, UserError):
+        return None
+
+
+@router.get(
+    "/configurations/{strategy_id}",
+    response_model=ConfigBacktestList,
+    responses={404: {"model": ErrorMessage, "description": "Unknown strategy."}},
+    summary="Backtests of a strategy's configurations, newest first, the current one marked",
+)
+def configuration_backtests(session: DbSession, strategy_id: StrategyIdPath) -> ConfigBacktestList:
+    require_known(session, strategy_id)
+    spec = session.scalar(select(StrategyConfig.spec).filter_by(strategy_id=strategy_id))
+    current = current_hash(spec)
+    rows = session.scalars(
+        select(ConfigBacktest)
+        .filter_by(strategy_id=strategy_id)
+        .order_by(ConfigBacktest.created_at.desc(), ConfigBacktest.id.desc())
+    ).all()
+    return ConfigBacktestList(
+        strategy_id=strategy_id,
+        current_config_hash=current,
+        backtests=[
+            ConfigBacktestRow(
+                config_hash=r.config_hash,
+                data_snapshot_id=r.data_snapshot_id,
+                start=r.start_date,
+                end=r.end_date,
+                metrics=r.metrics,
+                job=r.job_name,
+                created_at=r.created_at,
+                stale=r.config_hash != current,
+            )
+            for r in rows
+        ],
+    )

@@ -1,0 +1,1 @@
+"""Research on the cluster: StrategySweeps as Indexed Jobs, and a backtest per configuration."""
