@@ -18,7 +18,7 @@ from stratops.core.db import create_engine_for, describe, upgrade_to_head
 from stratops.core.errors import UserError
 from stratops.core.research import fanout, results, store
 from stratops.core.research.compute import SetResult
-from stratops.core.research.plan import SweepPlan, load_plan
+from stratops.core.research.plan import SweepPlan, completions, load_plan, slice_of
 from stratops.core.research.sets import ParameterSet
 
 BATCH = 20
@@ -65,11 +65,9 @@ class SweepSession:
 
     def run_slice(self, index: int, data_dir: Path) -> list[int]:
         """One pod's share, and its failed sets; an index past the last slice is a user error."""
-        if index >= fanout.completions(self.plan):
-            raise UserError(
-                f"--index {index}: the sweep has {fanout.completions(self.plan)} slices"
-            )
-        mine = fanout.slice_of(self.plan, index)
+        if index >= completions(self.plan):
+            raise UserError(f"--index {index}: the sweep has {completions(self.plan)} slices")
+        mine = slice_of(self.plan, index)
         todo = self.pending(mine)
         if todo:
             data = fanout.load_data(self.plan, data_dir)

@@ -22,10 +22,7 @@ from stratops.core.manifests import describe_validation_error
 from stratops.core.research.spec import StrategySweepSpec
 from stratops.core.resource import TradingStrategySpec
 from stratops.core.strategies.catalog import parameter_model
-from stratops.core.strategies.hierarchical_adaptive.params import (
-    HierarchicalAdaptiveParams,
-    check_execution_overlap,
-)
+from stratops.core.strategies.parameters import StrategyParams
 
 DEFAULT_MAX_SETS = 1000
 
@@ -95,7 +92,7 @@ def _source(spec: StrategySweepSpec, parameter_set: ParameterSet, name: str) -> 
 def _check_names(
     spec: StrategySweepSpec,
     parameter_set: ParameterSet,
-    model: type[HierarchicalAdaptiveParams],
+    model: type[StrategyParams],
     cls: str,
 ) -> None:
     for name in parameter_set.overrides:
@@ -115,14 +112,14 @@ def set_spec(base: TradingStrategySpec, overrides: Mapping[str, Any]) -> Trading
 def _check_values(
     spec: StrategySweepSpec,
     parameter_set: ParameterSet,
-    model: type[HierarchicalAdaptiveParams],
+    model: type[StrategyParams],
     base: TradingStrategySpec,
 ) -> None:
     try:
         params = model.model_validate(effective_parameters(base, parameter_set.overrides))
     except ValidationError as exc:
         raise _value_error(spec, parameter_set, exc) from None
-    problems = check_execution_overlap(params, base.execution)
+    problems = params.execution_problems(base.execution)
     if problems:
         raise SweepInputError(_set_field(spec, parameter_set), problems[0])
 
