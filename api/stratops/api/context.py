@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from stratops.api import queries
-from stratops.api.cache import MemoizedVersion, VersionedCache
+from stratops.api.cache import MemoizedVersion, Version, VersionedCache
 from stratops.api.settings import ApiSettings
 
 STRATEGY_ID_PATTERN = r"^[a-z0-9_]{1,50}$"
@@ -41,7 +41,7 @@ class AppContext:
             self._read_ledger_version, min(1.0, self.settings.cache_seconds)
         )
 
-    def _read_ledger_version(self) -> int:
+    def _read_ledger_version(self) -> Version:
         with Session(self.engine) as session:
             return queries.ledger_version(session)
 

@@ -49,8 +49,8 @@ def test_list_reports_the_last_run_and_its_equity(make_client: MakeClient) -> No
     listed = {s["id"]: s for s in client.json("/api/strategies")["strategies"]}
     for sid in ("v3_5b", "v3_5d"):
         series = client.json("/api/performance", {"strategy_id": sid})["series"]
-        assert listed[sid]["last_trade_date"] == series[-1]["date"]
-        assert listed[sid]["current_equity"] == pytest.approx(series[-1]["equity"])
+        assert listed[sid]["last_trade_date"] == series["dates"][-1]
+        assert listed[sid]["current_equity"] == pytest.approx(series["equity"][-1])
     assert listed["v3_5b"]["status"] == "running"
     assert listed["v3_5d"]["status"] == "failing"
 

@@ -15,8 +15,6 @@ from stratops.api.queries.history import (
 )
 from stratops.api.queries.rows import AnyRow
 from stratops.api.queries.snapshots import (
-    compare_query,
-    latest_cells,
     latest_snapshot,
     ledger_version,
     series_query,
@@ -25,10 +23,12 @@ from stratops.api.queries.snapshots import (
 )
 from stratops.api.queries.strategies import (
     configs,
+    display_name,
     is_known,
+    known_count,
     known_ids,
-    latest_failures,
-    latest_runs,
+    latest_run,
+    overview,
     primary_id,
     schema_revision,
 )
@@ -38,15 +38,15 @@ __all__ = [
     "backtest_points",
     "backtest_run",
     "backtest_runs",
-    "compare_query",
     "configs",
+    "display_name",
     "is_known",
+    "known_count",
     "known_ids",
-    "latest_cells",
-    "latest_failures",
-    "latest_runs",
+    "latest_run",
     "latest_snapshot",
     "ledger_version",
+    "overview",
     "primary_id",
     "schema_revision",
     "series_query",

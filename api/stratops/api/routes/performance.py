@@ -16,6 +16,7 @@ from stratops.api.context import (
     AppContext,
     Context,
     DbSession,
+    not_found,
     require_known,
 )
 from stratops.api.routes._params import EndDate, OptionalStrategyId, StartDate, check_range, invalid
@@ -51,15 +52,9 @@ def performance(
     end: EndDate = None,
 ) -> PerformanceResponse:
     check_range(start, end)
-    chosen = _strategy_or_primary(session, strategy_id)
-    rows = queries.snapshots(session, [chosen], start, end)
-    name = queries.configs(session).get(chosen)
-    return series.performance(
-        chosen,
-        name.display_name if name is not None else chosen,
-        rows,
-        context.settings.risk_free_rate,
-    )
+    chosen, name = _strategy_or_primary(session, strategy_id)
+    rows = session.connection().execute(queries.series_query([chosen], start, end)).all()
+    return series.performance(chosen, name, rows, context.settings.risk_free_rate)
 
 
 @router.get(
@@ -101,18 +96,20 @@ async def performance_compare(
 def _comparison(context: AppContext, strategy_ids: list[str], include_series: bool) -> bytes:
     """One session for the whole computation; never committed (closing rolls back)."""
     with Session(context.engine) as session:
-        for sid in strategy_ids:
-            require_known(session, sid)
         daily = series.daily_series(session, strategy_ids)
+        for s in daily:  # an id without snapshots: unknown (404) or simply not run yet
+            if not len(s.dates):
+                require_known(session, s.strategy_id)
     result = compare(daily, context.settings.risk_free_rate, include_series)
     return CompareResponse(comparison=result).model_dump_json().encode()
 
 
-def _strategy_or_primary(session: Session, strategy_id: str | None) -> str:
-    if strategy_id is not None:
-        require_known(session, strategy_id)
-        return strategy_id
-    primary = queries.primary_id(session)
-    if primary is None:
+def _strategy_or_primary(session: Session, strategy_id: str | None) -> tuple[str, str]:
+    """The strategy asked for (default: the primary) and its display name, or a 404."""
+    chosen = strategy_id if strategy_id is not None else queries.primary_id(session)
+    if chosen is None:
         raise HTTPException(404, "no primary strategy is configured; pass strategy_id")
-    return primary
+    name = queries.display_name(session, chosen)
+    if name is None:
+        raise not_found(chosen)
+    return chosen, name

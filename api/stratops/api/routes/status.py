@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from stratops.api import views
 from stratops.api.context import Context, DbSession
 from stratops.api.missed import missed_by_strategy
-from stratops.api.queries.runs import schedules
+from stratops.api.routes.strategies import StrategyPage
 from stratops.api.schemas import StatusResponse
 
 router = APIRouter(prefix="/api/status", tags=["status"])
@@ -26,14 +26,17 @@ router = APIRouter(prefix="/api/status", tags=["status"])
         "scheduled sessions without a run, by the operator's RunsOnSchedule rule."
     ),
 )
-def strategies_status(context: Context, session: DbSession) -> StatusResponse:
+def strategies_status(context: Context, session: DbSession, page: StrategyPage) -> StatusResponse:
     now = context.clock()
     grace = dt.timedelta(minutes=context.settings.stale_grace_minutes)
-    ledger = views.Ledger(session)
+    ledger = views.Ledger(session, page=page)
     late = dt.timedelta(minutes=context.settings.missed_run_grace_minutes)
-    missed = missed_by_strategy(schedules(session), now, late)
+    missed = missed_by_strategy(ledger.schedules(), now, late)
     return StatusResponse(
         checked_at=now,
+        total=views.total(session, ledger, page),
+        limit=page.limit,
+        offset=page.offset,
         strategies={
             sid: ledger.status(sid, now, grace).model_copy(update={"missed": missed.get(sid, [])})
             for sid in ledger.ids

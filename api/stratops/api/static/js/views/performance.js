@@ -18,7 +18,9 @@ function tone(value) {
 
 function cards(body, summary) {
   const m = body.metrics;
-  const last = body.series[body.series.length - 1];
+  const s = body.series; // column arrays: s.equity[i] is day i
+  const i = s.dates.length - 1;
+  const last = i >= 0 ? { equity: s.equity[i], trend: s.trend[i], vol: s.vol[i] } : null;
   const cell = cellOf(body.current_regime);
   const regime = cell
     ? h("span", { class: `cell cell-${cell}` }, `Cell ${cell} · ${CELL_NAMES[cell]}`)
@@ -38,12 +40,12 @@ export async function renderPerformance(view, { strategyId, summary, log }) {
     h("h1", {}, body.display_name), h("span", { class: "muted" }, body.strategy_id),
     body.period.start_date ? h("span", { class: "muted" }, `${body.period.start_date} → ${body.period.end_date}`) : null);
   view.append(title);
-  if (!body.series.length) {
+  if (!body.series.dates.length) {
     view.append(notice("No snapshots yet: this strategy has not completed a run."));
     return;
   }
   view.append(cards(body, summary));
-  const seconds = body.series.map((p) => toSeconds(p.date));
+  const seconds = body.series.dates.map(toSeconds);
   const equityHost = h("div", { class: "chart", id: "equity-chart" });
   const bands = h("div", { class: "bands" });
   const ddHost = h("div", { class: "chart", id: "drawdown-chart" });
@@ -54,13 +56,13 @@ export async function renderPerformance(view, { strategyId, summary, log }) {
       [{ id: body.strategy_id, label: body.strategy_id, color: PALETTE[0], metrics: body.metrics }],
       { baseline: body.baseline_metrics }))
   );
-  const lines = [{ label: body.strategy_id, values: body.series.map((p) => p.equity), color: PALETTE[0] }];
-  if (body.series.some((p) => p.baseline !== null)) {
-    lines.push({ label: "QQQ", values: body.series.map((p) => p.baseline), color: BASELINE_COLOR, dash: true });
+  const lines = [{ label: body.strategy_id, values: body.series.equity, color: PALETTE[0] }];
+  if (body.series.baseline.some((v) => v !== null)) {
+    lines.push({ label: "QQQ", values: body.series.baseline, color: BASELINE_COLOR, dash: true });
   }
   const chart = equityChart(equityHost, seconds, lines, { log });
-  regimeBand(bands, chart, body.strategy_id, seconds, body.series.map((p) => p.cell));
+  regimeBand(bands, chart, body.strategy_id, seconds, body.series.cell);
   drawdownChart(ddHost, seconds, [
-    { label: body.strategy_id, values: body.series.map((p) => p.drawdown), color: PALETTE[0] },
+    { label: body.strategy_id, values: body.series.drawdown, color: PALETTE[0] },
   ]);
 }
