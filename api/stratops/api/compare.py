@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from stratops.api.analytics import (
     DailySeries,
@@ -25,6 +26,7 @@ from stratops.api.analytics import (
 )
 from stratops.api.schemas import CompareSeries, Comparison, Period
 
+EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 WINNER_RULE = (
     "The winner is the strategy with the highest Sharpe ratio over the common dates; "
     "equal Sharpe ratios (within 1e-9) are decided by the higher CAGR; a strategy without "
@@ -35,7 +37,7 @@ WINNER_RULE = (
 
 def compare(series: Sequence[DailySeries], rf: float, include_series: bool = False) -> Comparison:
     """Metrics over the common dates, differences against the first id, winner, data check."""
-    days = [np.asarray(s.dates, dtype="datetime64[D]") for s in series]
+    days = [_as_days(s.dates) for s in series]
     common = _common(days)
     where = [np.searchsorted(d, common) for d in days]  # each strategy's rows on common dates
     dates: list[dt.date] = common.tolist()
@@ -72,6 +74,13 @@ def compare(series: Sequence[DailySeries], rf: float, include_series: bool = Fal
     )
 
 
+def _as_days(dates: Sequence[dt.date]) -> npt.NDArray[np.datetime64]:
+    """Dates as numpy days; through ordinals, which is ~20x faster than numpy's own
+    conversion of date objects."""
+    ordinals = np.fromiter(map(dt.date.toordinal, dates), np.int64, len(dates))
+    return (ordinals - EPOCH_ORDINAL).astype("datetime64[D]")
+
+
 def _common(days: Sequence[npt.NDArray[np.datetime64]]) -> npt.NDArray[np.datetime64]:
     """The dates every strategy has, ascending (each strategy's dates are unique)."""
     if not days:
@@ -97,11 +106,7 @@ def _mismatched(
     ids = np.stack(
         [np.asarray(s.snapshot_ids, dtype=object)[w] for s, w in zip(series, where, strict=True)]
     )
-    missing = np.vectorize(_is_none, otypes=[bool])(ids).any(axis=0)
+    missing = pd.isna(ids).any(axis=0)
     differ = (ids != ids[0]).astype(bool).any(axis=0)
     found: list[dt.date] = common[missing | differ].tolist()
     return found
-
-
-def _is_none(value: object) -> bool:
-    return value is None

@@ -1,37 +1,28 @@
 """Build the performance response and the compare inputs from one columnar fetch each.
 
-Ten thousand snapshot rows become a handful of column tuples at C speed
-(`zip(*rows)`), and everything after that is numpy on whole columns: the
-cost of a request grows with the bytes it moves, not with Python work per row.
+The snapshots arrive as columns (see queries.columnar) and everything after
+that is numpy on whole columns: the cost of a request grows with the bytes it
+moves, not with Python work per row.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import groupby
-from typing import Any
 
 import numpy as np
 from sqlalchemy.orm import Session
 
-from stratops.api import analytics, queries
+from stratops.api import analytics
 from stratops.api.analytics import DailySeries
-from stratops.api.queries import AnyRow
+from stratops.api.queries.columnar import SERIES_FIELDS, Columns, series_columns
 from stratops.api.schemas import PerformanceResponse, PerformanceSeries, Period
-
-SERIES_FIELDS = 7  # date, equity, baseline, cell, trend, vol, data snapshot id
-
-
-def columns(rows: Sequence[Any], width: int) -> list[tuple[Any, ...]]:
-    """Rows to one tuple per column (empty tuples when there are no rows)."""
-    return list(zip(*rows, strict=True)) if rows else [()] * width
 
 
 def performance(
-    strategy_id: str, display_name: str, rows: Sequence[AnyRow], rf: float
+    strategy_id: str, display_name: str, columns: Columns | None, rf: float
 ) -> PerformanceResponse:
-    """Metrics and the daily series of one strategy over `series_query` rows (ascending)."""
-    _, dates, equity_col, baseline, cell, trend, vol, _ = columns(rows, 8)
+    """Metrics and the daily series of one strategy (None: no snapshots in the range)."""
+    dates, equity_col, baseline, cell, trend, vol, _ = columns or ((),) * len(SERIES_FIELDS)
     equity = np.asarray(equity_col, dtype=np.float64)
     return PerformanceResponse(
         strategy_id=strategy_id,
@@ -59,15 +50,13 @@ def performance(
 
 def daily_series(session: Session, strategy_ids: Sequence[str]) -> list[DailySeries]:
     """Every snapshot of the given strategies, in the order the ids were given: one
-    statement; the current regime is the cell of each strategy's newest row."""
-    query = queries.series_query(strategy_ids)
-    rows = session.connection().execute(query).all()
-    grouped = {sid: list(group) for sid, group in groupby(rows, lambda r: r[0])}
-    return [_daily(sid, grouped.get(sid, [])) for sid in strategy_ids]
+    statement; the current regime is the cell of each strategy's newest snapshot."""
+    found = series_columns(session, strategy_ids)
+    return [_daily(sid, found.get(sid)) for sid in strategy_ids]
 
 
-def _daily(strategy_id: str, rows: Sequence[AnyRow]) -> DailySeries:
-    _, dates, equity, baseline, cell, _, _, snapshot_ids = columns(rows, 8)
+def _daily(strategy_id: str, columns: Columns | None) -> DailySeries:
+    dates, equity, baseline, cell, _, _, snapshot_ids = columns or ((),) * len(SERIES_FIELDS)
     return DailySeries(
         strategy_id=strategy_id,
         dates=dates,

@@ -19,6 +19,7 @@ from stratops.api.context import (
     not_found,
     require_known,
 )
+from stratops.api.queries.columnar import series_columns
 from stratops.api.routes._params import EndDate, OptionalStrategyId, StartDate, check_range, invalid
 from stratops.api.schemas import CompareResponse, ErrorMessage, PerformanceResponse
 
@@ -53,8 +54,8 @@ def performance(
 ) -> PerformanceResponse:
     check_range(start, end)
     chosen, name = _strategy_or_primary(session, strategy_id)
-    rows = session.connection().execute(queries.series_query([chosen], start, end)).all()
-    return series.performance(chosen, name, rows, context.settings.risk_free_rate)
+    columns = series_columns(session, [chosen], start, end).get(chosen)
+    return series.performance(chosen, name, columns, context.settings.risk_free_rate)
 
 
 @router.get(
