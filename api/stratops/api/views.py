@@ -114,7 +114,7 @@ def detail(session: Session, ledger: Ledger, strategy_id: str) -> StrategyDetail
     extent = queries.snapshot_extent(session, strategy_id)
     return StrategyDetail(
         **ledger.summary(strategy_id).model_dump(),
-        parameters=dict(_configured(row, row.parameters, None) or {}),
+        parameters=queries.parameters(session, strategy_id),
         spec=dict(_configured(row, row.spec, None) or {}),
         generation=row.generation,
         params_hash=row.run_params_hash,

@@ -28,7 +28,8 @@ COMMON = sorted(
 def _series(client: ApiClient, sid: str) -> dict[dt.date, float]:
     columns = client.json("/api/performance", {"strategy_id": sid})["series"]
     return {
-        dt.date.fromisoformat(d): e for d, e in zip(columns["dates"], columns["equity"], strict=True)
+        dt.date.fromisoformat(d): e
+        for d, e in zip(columns["dates"], columns["equity"], strict=True)
     }
 
 

@@ -29,6 +29,7 @@ from stratops.api.queries.strategies import (
     known_ids,
     latest_run,
     overview,
+    parameters,
     primary_id,
     schema_revision,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "latest_snapshot",
     "ledger_version",
     "overview",
+    "parameters",
     "primary_id",
     "schema_revision",
     "series_query",

@@ -47,7 +47,7 @@ def series_columns(
     """The series of each strategy that has snapshots in the range, by id."""
     connection = session.connection()
     if connection.dialect.name != "postgresql":
-        rows = connection.execute(series_query(strategy_ids, start, end)).tuples()
+        rows = connection.execute(series_query(strategy_ids, start, end))
         return {
             sid: tuple(zip(*(row[1:] for row in group), strict=True))
             for sid, group in groupby(rows, lambda row: row[0])

@@ -149,6 +149,12 @@ def configs(session: Session) -> dict[str, AnyRow]:
     return {row.strategy_id: row for row in session.execute(query)}
 
 
+def parameters(session: Session, strategy_id: str) -> dict[str, Any]:
+    """The configured strategy parameters (empty without a configuration)."""
+    query = select(StrategyConfig.parameters).where(StrategyConfig.strategy_id == strategy_id)
+    return dict(session.execute(query).scalar() or {})
+
+
 def display_name(session: Session, strategy_id: str) -> str | None:
     """The configured display name; the id itself for a strategy known only from its
     ledger rows; None for an unknown strategy."""
