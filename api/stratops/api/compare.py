@@ -14,7 +14,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from stratops.api.analytics import (
     DailySeries,
@@ -106,7 +105,7 @@ def _mismatched(
     ids = np.stack(
         [np.asarray(s.snapshot_ids, dtype=object)[w] for s, w in zip(series, where, strict=True)]
     )
-    missing = pd.isna(ids).any(axis=0)
+    missing = np.equal(ids, np.asarray(None, dtype=object)).astype(bool).any(axis=0)
     differ = (ids != ids[0]).astype(bool).any(axis=0)
     found: list[dt.date] = common[missing | differ].tolist()
     return found
