@@ -23,7 +23,8 @@ def test_the_ledgers_are_written_by_the_real_runner() -> None:
 
 
 def test_empty_database_lists_no_strategy(make_client: MakeClient) -> None:
-    assert make_client("empty").json("/api/strategies") == {"strategies": []}
+    body = make_client("empty").json("/api/strategies")
+    assert body == {"strategies": [], "total": 0, "limit": 1000, "offset": 0}
 
 
 def test_unknown_strategy_is_404_with_a_message(make_client: MakeClient) -> None:
