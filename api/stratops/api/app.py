@@ -28,6 +28,8 @@ from stratops.core import __version__
 from stratops.core.db import head_revision
 
 GZIP_MINIMUM_BYTES = 1024
+# Longest time a ledger change that the version cannot see stays hidden behind a 304.
+ETAG_WINDOW_SECONDS = 300.0
 
 DESCRIPTION = """
 Read-only view of the stratops ledger: strategies, their state, daily
@@ -70,7 +72,7 @@ def create_app(settings: ApiSettings, clock: Callable[[], dt.datetime] = utc_now
         LedgerETag,
         version=context.ledger_version,
         fingerprint=_fingerprint(settings),
-        window_seconds=settings.cache_seconds,
+        window_seconds=ETAG_WINDOW_SECONDS,
     )
     install_metrics(app, engine, clock, dt.timedelta(minutes=settings.missed_run_grace_minutes))
     for router in ROUTERS:

@@ -42,8 +42,17 @@ class AppContext:
         )
 
     def _read_ledger_version(self) -> Version:
+        """The ledger's version and that of the exported backtest files the backtest
+        routes also read (the folder's mtime changes when a file is added, replaced by
+        rename or removed)."""
         with Session(self.engine) as session:
-            return queries.ledger_version(session)
+            ledger = queries.ledger_version(session)
+        folder = self.settings.dashboards_dir
+        try:
+            exported = folder.stat().st_mtime_ns if folder is not None else None
+        except OSError:
+            exported = None
+        return (ledger, exported)
 
 
 def get_context(request: Request) -> AppContext:

@@ -3,10 +3,10 @@ version on every ledger-derived GET, `If-None-Match` answered with 304, and
 `Cache-Control: no-cache` so a cache keeps the body but asks before reusing it.
 
 The ETag is a digest of the ledger version (see `queries.ledger_version`), the
-API version and its settings, and, when the comparison cache is on, the
-current `cache_seconds` window of wall-clock time: a change the version cannot
-see (a transaction that commits an older id late) is served for at most one
-window, the same bound the in-process cache has. A revalidation whose tag
+API version and its settings, and the current window of wall-clock time (five
+minutes in the app): a change the version cannot see (a transaction that
+commits an older id late) is hidden behind a 304 for at most one window, and
+replicas agree on the tag because they agree on the clock. A revalidation whose tag
 still matches costs one memoized version read and no query at all. The tag is
 weak because gzip may change the bytes while the content stays the same.
 
