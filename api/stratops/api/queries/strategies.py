@@ -77,7 +77,6 @@ def _page(strategy_id: str | None, page: Page | None) -> Subquery:
         StrategyConfig.strategy_class,
         StrategyConfig.is_primary,
         StrategyConfig.is_active,
-        StrategyConfig.parameters,
         StrategyConfig.spec,
         StrategyConfig.generation,
         StrategyConfig.created_at,
