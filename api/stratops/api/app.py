@@ -64,6 +64,7 @@ def create_app(settings: ApiSettings, clock: Callable[[], dt.datetime] = utc_now
         description=DESCRIPTION,
         lifespan=lifespan,
         redoc_url=None,
+        docs_url=None,  # served by routes.dashboard from local files
     )
     app.state.context = context
     # Outermost last: metrics see every answer, 304s included; gzip only runs for a body.

@@ -7,6 +7,7 @@ moves, not with Python work per row.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 import numpy as np
@@ -16,12 +17,21 @@ from stratops.api import analytics
 from stratops.api.analytics import DailySeries
 from stratops.api.queries.columnar import SERIES_FIELDS, Columns, series_columns
 from stratops.api.schemas import PerformanceResponse, PerformanceSeries, Period
+from stratops.core.metrics import FloatArray
 
 
 def performance(
-    strategy_id: str, display_name: str, columns: Columns | None, rf: float
+    strategy_id: str,
+    display_name: str,
+    columns: Columns | None,
+    rf: float,
+    capital: float | None = None,
 ) -> PerformanceResponse:
-    """Metrics and the daily series of one strategy (None: no snapshots in the range)."""
+    """Metrics and the daily series of one strategy (None: no snapshots in the range).
+
+    `capital`, given when the series starts at the strategy's first run, is the curve's
+    first point (on the first date), as in backtests: the first day's costs and move
+    count, so the total return agrees with equity over the initial capital."""
     dates, equity_col, baseline, cell, trend, vol, _ = columns or ((),) * len(SERIES_FIELDS)
     equity = np.asarray(equity_col, dtype=np.float64)
     return PerformanceResponse(
@@ -32,7 +42,7 @@ def performance(
             end_date=dates[-1] if dates else None,
             trading_days=len(dates),
         ),
-        metrics=analytics.equity_metrics(equity, dates, rf),
+        metrics=analytics.equity_metrics(*_from_capital(capital, equity, dates), rf),
         baseline_metrics=analytics.baseline_metrics(baseline, dates, rf),
         current_regime=analytics.regime_label(cell[-1]) if cell else None,
         series=PerformanceSeries(
@@ -46,6 +56,14 @@ def performance(
             vol=list(vol),
         ),
     )
+
+
+def _from_capital(
+    capital: float | None, equity: FloatArray, dates: Sequence[dt.date]
+) -> tuple[FloatArray, Sequence[dt.date]]:
+    if capital is None or not len(equity):
+        return equity, dates
+    return np.concatenate(([capital], equity)), [dates[0], *dates]
 
 
 def daily_series(session: Session, strategy_ids: Sequence[str]) -> list[DailySeries]:

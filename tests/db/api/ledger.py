@@ -71,7 +71,7 @@ SCENARIOS = {
             StrategyPlan("v3_5b", V35B, SESSIONS[:10]),
             StrategyPlan("v3_5d", V35D, SESSIONS[4:13], failing_date=SESSIONS[13]),
         ),
-        backtests=(V35B,),
+        backtests=(V35B, V35D),
     ),
 }
 

@@ -130,7 +130,7 @@ CALLS: dict[str, Callable[[Session], Any]] = {
     "strategy detail": lambda s: queries.overview(s, "s005"),
     "known strategy count": queries.known_count,
     "is known": lambda s: queries.is_known(s, "s210"),
-    "display name (legacy-only id)": lambda s: queries.display_name(s, "s210"),
+    "name and spec (legacy-only id)": lambda s: queries.name_and_spec(s, "s210"),
     "latest run": lambda s: queries.latest_run(s, "s005"),
     "latest snapshot": lambda s: queries.latest_snapshot(s, "s005"),
     "snapshot extent": lambda s: queries.snapshot_extent(s, "s005"),

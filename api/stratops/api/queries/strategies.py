@@ -154,14 +154,16 @@ def parameters(session: Session, strategy_id: str) -> dict[str, Any]:
     return dict(session.execute(query).scalar() or {})
 
 
-def display_name(session: Session, strategy_id: str) -> str | None:
-    """The configured display name; the id itself for a strategy known only from its
-    ledger rows; None for an unknown strategy."""
-    query = select(StrategyConfig.display_name).where(StrategyConfig.strategy_id == strategy_id)
-    name = session.execute(query).scalar()
-    if name is not None:
-        return str(name)
-    return strategy_id if is_known(session, strategy_id) else None
+def name_and_spec(session: Session, strategy_id: str) -> tuple[str, dict[str, Any] | None] | None:
+    """The configured display name and spec; the id itself and None for a strategy known
+    only from its ledger rows; None for an unknown strategy."""
+    query = select(StrategyConfig.display_name, StrategyConfig.spec).where(
+        StrategyConfig.strategy_id == strategy_id
+    )
+    row = session.execute(query).first()
+    if row is not None:
+        return str(row.display_name), dict(row.spec or {})
+    return (strategy_id, None) if is_known(session, strategy_id) else None
 
 
 def primary_id(session: Session) -> str | None:

@@ -19,6 +19,7 @@ from stratops.api.context import (
     not_found,
     require_known,
 )
+from stratops.api.overview import capital_of
 from stratops.api.queries.columnar import series_columns
 from stratops.api.routes._params import EndDate, OptionalStrategyId, StartDate, check_range, invalid
 from stratops.api.schemas import CompareResponse, ErrorMessage, PerformanceResponse
@@ -53,9 +54,13 @@ def performance(
     end: EndDate = None,
 ) -> PerformanceResponse:
     check_range(start, end)
-    chosen, name = _strategy_or_primary(session, strategy_id)
+    chosen, name, spec = _strategy_or_primary(session, strategy_id)
     columns = series_columns(session, [chosen], start, end).get(chosen)
-    return series.performance(chosen, name, columns, context.settings.risk_free_rate)
+    from_first_run = start is None or (
+        columns is not None and start <= queries.snapshot_extent(session, chosen).first
+    )
+    capital = capital_of(spec) if from_first_run else None
+    return series.performance(chosen, name, columns, context.settings.risk_free_rate, capital)
 
 
 @router.get(
@@ -105,12 +110,15 @@ def _comparison(context: AppContext, strategy_ids: list[str], include_series: bo
     return CompareResponse(comparison=result).model_dump_json().encode()
 
 
-def _strategy_or_primary(session: Session, strategy_id: str | None) -> tuple[str, str]:
-    """The strategy asked for (default: the primary) and its display name, or a 404."""
+def _strategy_or_primary(
+    session: Session, strategy_id: str | None
+) -> tuple[str, str, dict[str, Any] | None]:
+    """The strategy asked for (default: the primary), its display name and spec (None
+    without a configuration), or a 404."""
     chosen = strategy_id if strategy_id is not None else queries.primary_id(session)
     if chosen is None:
         raise HTTPException(404, "no primary strategy is configured; pass strategy_id")
-    name = queries.display_name(session, chosen)
-    if name is None:
+    named = queries.name_and_spec(session, chosen)
+    if named is None:
         raise not_found(chosen)
-    return chosen, name
+    return chosen, *named
