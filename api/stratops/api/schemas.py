@@ -109,7 +109,7 @@ class Period(Model):
 
 
 class Metrics(Model):
-    """Equity-curve metrics from stratops.core.metrics; None where a series is too short."""
+    """Equity-curve metrics (stratops.core.performance_metrics); None for too short a series."""
 
     total_return: float | None = Field(description="Percent.")
     cagr: float | None = Field(description="Percent per year (calendar days / 365.25).")
@@ -242,7 +242,10 @@ class StrategyStatus(Model):
     last_trade_date: dt.date | None
     result: RunResult | None = Field(description="Outcome of the latest attempt.")
     equity: float | None
-    expected_session: dt.date = Field(description="The session a run is expected for by now.")
+    expected_session: dt.date | None = Field(
+        description="The newest session the schedule made due by now (a grace period after its "
+        "scheduled time); null when none is due yet or the strategy is not configured."
+    )
     missed: list[dt.date] = Field(
         default_factory=list,
         description="Scheduled NYSE sessions with no completed run a grace period after their "

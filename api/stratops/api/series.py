@@ -17,7 +17,7 @@ from stratops.api import analytics
 from stratops.api.analytics import DailySeries
 from stratops.api.queries.columnar import SERIES_FIELDS, Columns, series_columns
 from stratops.api.schemas import PerformanceResponse, PerformanceSeries, Period
-from stratops.core.metrics import FloatArray
+from stratops.core.performance_metrics import FloatArray
 
 
 def performance(

@@ -5,6 +5,13 @@ keyed by what the resource's status already says, so a restarted operator
 repeats none of the visible effects: the condition is written only when it
 changes, the Warning event and the primary's webhook alert go out only for
 a session not yet named in the status, and a backfill Job has a fixed name.
+
+The alert goes out *before* the status names the sessions (as for failed
+Jobs): a crash in between repeats an alert rather than losing one. And while
+the resource's role is not known yet (no election in this process, none
+recorded in the status), missed sessions are neither reported nor written:
+judging the primary as a secondary would swallow its alert for good.
+Each runner is judged against its own slot: a secondary's shifted schedule.
 """
 
 from __future__ import annotations
@@ -14,21 +21,21 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import cast
 
-import kopf
 from sqlalchemy import Engine, func, select
 
 from stratops.core.db import StrategyRun, UnitOfWork
-from stratops.operator import metrics
+from stratops.core.kube import object_path
 from stratops.operator import missed_runs as mr
+from stratops.operator import prometheus
 from stratops.operator.alerts import post_webhook
 from stratops.operator.children.common import runner_name
+from stratops.operator.children.runner import RunnerRole, runner_schedule
 from stratops.operator.context import Context
-from stratops.operator.kube import object_path
 from stratops.operator.resources import View
 from stratops.operator.settings import OperatorSettings
 from stratops.operator.status import now_rfc3339
+from stratops.operator.writers import post_event
 
 SCHEDULE_MANAGER = "stratops-operator-schedule"
 log = logging.getLogger(__name__)
@@ -43,9 +50,8 @@ class Clock:
 
     @classmethod
     def of(cls, settings: OperatorSettings) -> Clock:
-        fixed = settings.fake_now
-        now = (lambda: fixed) if fixed is not None else (lambda: dt.datetime.now(dt.UTC))
-        return cls(now, dt.timedelta(minutes=settings.missed_run_grace_minutes))
+        grace = dt.timedelta(minutes=settings.missed_run_grace_minutes)
+        return cls(lambda: dt.datetime.now(dt.UTC), grace)
 
 
 def latest_run_date(engine: Engine, strategy_id: str) -> dt.date | None:
@@ -58,15 +64,20 @@ def latest_run_date(engine: Engine, strategy_id: str) -> dt.date | None:
 
 async def check_schedule(ctx: Context, view: View, clock: Clock) -> mr.Verdict:
     """Judge the resource now and make the verdict visible; returns it."""
+    primary = mr.role_of(ctx.primaries, view)
     latest = await asyncio.to_thread(latest_run_date, ctx.engine, view.strategy_id)
-    verdict = mr.judge(view, latest, clock.now(), clock.grace)
+    verdict = mr.judge(view, latest, clock.now(), clock.grace, slot_of(ctx, view, primary))
+    step = mr.next_step(verdict, view.status, primary)
+    if step == "wait":
+        log.info("%s: role not known yet; missed sessions wait for the election", view.name)
+        return verdict
     note = await _backfill(ctx, view, verdict)
+    if step == "alert":
+        await _report(ctx, view, verdict, bool(primary))
     body = mr.schedule_status(view, verdict, note, now_rfc3339())
     if mr.status_differs(view, body):
         await ctx.kube.apply(body, subresource="status", manager=SCHEDULE_MANAGER)
-    if mr.is_news(verdict, view.status):
-        await _report(ctx, view, verdict)
-    metrics.MISSED_SESSIONS.labels(view.namespace, view.name, view.strategy_id).set(
+    prometheus.MISSED_SESSIONS.labels(view.namespace, view.name, view.strategy_id).set(
         len(verdict.missed)
     )
     return verdict
@@ -89,14 +100,14 @@ async def _backfill(ctx: Context, view: View, verdict: mr.Verdict) -> str:
     if await ctx.kube.create_if_absent(mr.build_backfill_job(cronjob, view.owner(), day)):
         post_event(view, "Normal", "Backfill", f"created Job {name} to run missed session {day}")
         log.info("created backfill Job %s", name, extra={"trade_date": day.isoformat()})
-        metrics.BACKFILL_JOBS.labels(view.namespace, view.name, view.strategy_id).inc()
+        prometheus.BACKFILL_JOBS.labels(view.namespace, view.name, view.strategy_id).inc()
     return mr.backfill_note(name, day, "created")
 
 
-async def _report(ctx: Context, view: View, verdict: mr.Verdict) -> None:
+async def _report(ctx: Context, view: View, verdict: mr.Verdict, primary: bool) -> None:
     """Warning event always; the webhook for the effective primary."""
     post_event(view, "Warning", mr.MISSED_RUN, verdict.message)
-    if not is_primary(ctx, view):
+    if not primary:
         return
     payload = {
         "event": "missed_run",
@@ -108,20 +119,15 @@ async def _report(ctx: Context, view: View, verdict: mr.Verdict) -> None:
         "time": now_rfc3339(),
     }
     problem = await post_webhook(ctx, view.namespace, payload)
-    metrics.alert_raised("missed_run", problem)
+    prometheus.alert_raised("missed_run", problem)
     if problem:
         post_event(view, "Warning", "AlertWebhookFailed", problem)
 
 
-def post_event(view: View, type_: str, reason: str, message: str) -> None:
-    """A Kubernetes event on the resource, posted by kopf in the background."""
-    kopf.event(
-        kopf.Body(cast(kopf.RawBody, view.ref())), type=type_, reason=reason, message=message
-    )
-
-
-def is_primary(ctx: Context, view: View) -> bool:
-    """The namespace's latest election if this process made one, else the status."""
-    if view.namespace in ctx.primaries:
-        return ctx.primaries[view.namespace] == view.name
-    return bool(view.status.get("effectivePrimary"))
+def slot_of(ctx: Context, view: View, primary: bool | None) -> str | None:
+    """The schedule of the resource's runner CronJob (None when the spec cannot run)."""
+    spec = view.check().spec
+    if spec is None:
+        return None
+    role = RunnerRole(effective_primary=bool(primary), runnable=True)
+    return runner_schedule(spec, role, ctx.settings)

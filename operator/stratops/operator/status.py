@@ -10,18 +10,20 @@ never erases it. `lastTransitionTime` only moves when a condition's status does.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from stratops.core.resource import API_VERSION, KIND
+from stratops.core.contract import (
+    LAST_RUN_SUCCEEDED,
+    PRIMARY_CONFLICT,
+    READY,
+    SCHEDULE_NOT_OFFSET,
+)
+from stratops.core.status import condition, last_run_condition, now_rfc3339, status_body
 
 JsonDict = dict[str, Any]
-
-READY = "Ready"
-PRIMARY_CONFLICT = "PrimaryConflict"
-LAST_RUN_SUCCEEDED = "LastRunSucceeded"
+__all__ = ["LAST_RUN_SUCCEEDED", "PRIMARY_CONFLICT", "READY", "SCHEDULE_NOT_OFFSET", "now_rfc3339"]
 
 
 @dataclass(frozen=True)
@@ -35,44 +37,13 @@ class Outcome:
     conflict: str | None  # message when in a primary conflict
     conflict_reason: str = "MultipleClaims"
     schedule: str = ""
-
-
-def now_rfc3339(now: dt.datetime | None = None) -> str:
-    moment = now or dt.datetime.now(dt.UTC)
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    not_offset: str | None = None  # message when a secondary fires together with the primary
 
 
 def phase(outcome: Outcome) -> str:
     if outcome.error:
         return "Error"
     return "Active" if outcome.active else "Suspended"
-
-
-def condition(
-    type_: str,
-    status: bool,
-    reason: str,
-    message: str,
-    generation: int | None,
-    existing: Sequence[JsonDict],
-    now: str,
-) -> JsonDict:
-    """One condition; keeps the previous lastTransitionTime when the status is unchanged."""
-    value = "True" if status else "False"
-    previous = next((c for c in existing if c.get("type") == type_), None)
-    since = previous.get("lastTransitionTime") if previous else None
-    if previous is None or previous.get("status") != value or not since:
-        since = now
-    result: JsonDict = {
-        "type": type_,
-        "status": value,
-        "reason": reason,
-        "message": message,
-        "lastTransitionTime": since,
-    }
-    if generation is not None:
-        result["observedGeneration"] = generation
-    return result
 
 
 def ready_condition(outcome: Outcome, existing: Sequence[JsonDict], now: str) -> JsonDict:
@@ -100,13 +71,18 @@ def conflict_condition(outcome: Outcome, existing: Sequence[JsonDict], now: str)
     )  # fmt: skip
 
 
-def _body(name: str, namespace: str, status: JsonDict) -> JsonDict:
-    return {
-        "apiVersion": API_VERSION,
-        "kind": KIND,
-        "metadata": {"name": name, "namespace": namespace},
-        "status": status,
-    }
+def offset_condition(outcome: Outcome, existing: Sequence[JsonDict], now: str) -> JsonDict:
+    """True (a warning) when a secondary's schedule cannot be moved after the primary's."""
+    if outcome.not_offset:
+        return condition(
+            SCHEDULE_NOT_OFFSET, True, "CannotShift", outcome.not_offset,
+            outcome.generation, existing, now,
+        )  # fmt: skip
+    text = "the primary's slot" if outcome.effective_primary else "a slot after the primary's"
+    return condition(
+        SCHEDULE_NOT_OFFSET, False, "Offset", f"the runner fires at {text}",
+        outcome.generation, existing, now,
+    )  # fmt: skip
 
 
 def build_status(
@@ -124,13 +100,14 @@ def build_status(
     }
     if outcome.generation is not None:
         status["observedGeneration"] = outcome.generation
-    return _body(name, namespace, status)
+    return status_body(name, namespace, status)
 
 
 def build_primary_status(
     name: str, namespace: str, outcome: Outcome, current: JsonDict | None, now: str
 ) -> JsonDict:
-    """The namespace's verdict on this resource: effectivePrimary and PrimaryConflict.
+    """The namespace's verdict on this resource: effectivePrimary, PrimaryConflict and
+    ScheduleNotOffset (the role decides the runner's slot).
 
     Any reconcile in the namespace may write it (field manager
     `stratops-operator-primary`), because an election changes other resources too.
@@ -138,9 +115,12 @@ def build_primary_status(
     existing = (current or {}).get("conditions") or []
     status: JsonDict = {
         "effectivePrimary": outcome.effective_primary,
-        "conditions": [conflict_condition(outcome, existing, now)],
+        "conditions": [
+            conflict_condition(outcome, existing, now),
+            offset_condition(outcome, existing, now),
+        ],
     }
-    return _body(name, namespace, status)
+    return status_body(name, namespace, status)
 
 
 def last_run_failed_status(
@@ -148,20 +128,5 @@ def last_run_failed_status(
 ) -> JsonDict:
     """LastRunSucceeded=False after a failed runner Job (written by the alert path)."""
     existing = (current or {}).get("conditions") or []
-    cond = condition(LAST_RUN_SUCCEEDED, False, "JobFailed", message, None, existing, now)
-    return _body(name, namespace, {"conditions": [cond]})
-
-
-def differs(current: JsonDict | None, desired: JsonDict) -> bool:
-    """Whether applying `desired` would change anything the operator owns (ignoring times)."""
-    have = current or {}
-    want = desired["status"]
-    for key in ("phase", "effectivePrimary", "observedGeneration"):
-        if key in want and have.get(key) != want[key]:
-            return True
-    by_type = {c.get("type"): c for c in have.get("conditions") or []}
-    for cond in want["conditions"]:
-        old = by_type.get(cond["type"], {})
-        if any(old.get(k) != cond.get(k) for k in ("status", "reason", "message")):
-            return True
-    return False
+    cond = last_run_condition(False, "JobFailed", message, existing, None, now)
+    return status_body(name, namespace, {"conditions": [cond]})

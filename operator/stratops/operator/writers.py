@@ -1,8 +1,9 @@
 """Idempotent writes for one resource: its runner, access and state, status, events.
 
 Everything that depends on the primary election (the runner CronJob and the
-primary verdict in status) is written under the resource's own lock and from
-the namespace's *latest* election, read at write time. So when a promotion
+primary verdict in status) is written under the resource's own lock from the
+election the reconcile made once and passed down, or from a newer one another
+reconcile stored meanwhile (read at write time, never re-derived here). So when a promotion
 and a resource's own reconcile race, whichever write lands last is right.
 """
 
@@ -12,28 +13,30 @@ from typing import Any, cast
 
 import kopf
 
+from stratops.core.contract import PRIMARY_MANAGER
+from stratops.core.election import Election
+from stratops.core.kube import MERGE_PATCH, object_path
 from stratops.operator import children as ch
-from stratops.operator.children.runner import runner_schedule
+from stratops.operator.children.runner import offset_problem, runner_schedule
 from stratops.operator.context import Context
-from stratops.operator.kube import object_path
-from stratops.operator.primary import Election, elect
 from stratops.operator.resources import View
 from stratops.operator.status import (
     PRIMARY_CONFLICT,
     READY,
+    SCHEDULE_NOT_OFFSET,
     Outcome,
     build_primary_status,
     build_status,
     now_rfc3339,
 )
 
-PRIMARY_MANAGER = "stratops-operator-primary"
 JsonDict = dict[str, Any]
 
 
-def latest(ctx: Context, view: View) -> Election:
-    """The namespace's current election (a lone one if none was made yet)."""
-    return ctx.elections.get(view.namespace) or elect([view.claim()], None)
+def newest(ctx: Context, namespace: str, election: Election) -> Election:
+    """The namespace's newest election: the one passed down, unless a later reconcile
+    stored a newer one meanwhile (elections are made once, under the namespace lock)."""
+    return ctx.elections.get(namespace, election)
 
 
 def role_of(view: View, election: Election) -> ch.RunnerRole:
@@ -46,6 +49,8 @@ def outcome_of(view: View, election: Election, ctx: Context) -> Outcome:
     role = role_of(view, election)
     conflict = election.conflict_message(view.name) if view.name in election.conflicting else None
     cron = runner_schedule(checked.spec, role, ctx.settings) if checked.spec else ""
+    valid = checked.spec if checked.error is None else None
+    not_offset = offset_problem(valid, role, ctx.settings) if valid is not None else None
     return Outcome(
         generation=view.generation,
         error=checked.error,
@@ -54,22 +59,22 @@ def outcome_of(view: View, election: Election, ctx: Context) -> Outcome:
         conflict=conflict,
         conflict_reason=election.conflict_reason,
         schedule=cron,
+        not_offset=not_offset,
     )
 
 
-async def ensure_runner(ctx: Context, view: View) -> None:
+async def ensure_runner(ctx: Context, view: View, election: Election) -> None:
     """Apply the runner CronJob; a spec in error only suspends an existing one."""
     checked = view.check()
     path = object_path("batch/v1", "CronJob", view.namespace, ch.runner_name(view.name))
     async with ctx.lock(f"{view.namespace}/{view.name}"):
         if checked.error is None and checked.spec is not None:
-            role = role_of(view, latest(ctx, view))
+            role = role_of(view, newest(ctx, view.namespace, election))
             cronjob = ch.build_runner_cronjob(view.owner(), checked.spec, role, ctx.settings)
             await ctx.kube.apply(cronjob)
         elif await ctx.kube.get_or_none(path) is not None:
             suspend = {"spec": {"suspend": True}}
-            merge = "application/merge-patch+json"
-            await ctx.kube.request("PATCH", path, suspend, content_type=merge)
+            await ctx.kube.request("PATCH", path, suspend, content_type=MERGE_PATCH)
 
 
 async def ensure_access_and_state(ctx: Context, view: View) -> None:
@@ -84,18 +89,18 @@ async def ensure_access_and_state(ctx: Context, view: View) -> None:
         await ctx.kube.apply(ch.state_ownership(owner, checked.spec))
 
 
-async def write_verdict(ctx: Context, view: View) -> None:
+async def write_verdict(ctx: Context, view: View, election: Election) -> None:
     """effectivePrimary and PrimaryConflict from the latest election."""
     async with ctx.lock(f"{view.namespace}/{view.name}"):
-        outcome = outcome_of(view, latest(ctx, view), ctx)
+        outcome = outcome_of(view, newest(ctx, view.namespace, election), ctx)
         body = build_primary_status(view.name, view.namespace, outcome, view.status, now_rfc3339())
         await ctx.kube.apply(body, subresource="status", manager=PRIMARY_MANAGER)
     _post_events(view, body)
 
 
-async def write_own_status(ctx: Context, view: View) -> None:
+async def write_own_status(ctx: Context, view: View, election: Election) -> None:
     """Generation, phase and Ready: written last, once every child has been applied."""
-    outcome = outcome_of(view, latest(ctx, view), ctx)
+    outcome = outcome_of(view, newest(ctx, view.namespace, election), ctx)
     body = build_status(view.name, view.namespace, outcome, view.status, now_rfc3339())
     await ctx.kube.apply(body, subresource="status")
     _post_events(view, body)
@@ -114,12 +119,12 @@ def _post_events(view: View, desired: JsonDict) -> None:
     old = {c.get("type"): c for c in view.status.get("conditions") or []}
     for cond in desired["status"]["conditions"]:
         bad = (cond["type"] == READY and cond["status"] == "False") or (
-            cond["type"] == PRIMARY_CONFLICT and cond["status"] == "True"
+            cond["type"] in (PRIMARY_CONFLICT, SCHEDULE_NOT_OFFSET) and cond["status"] == "True"
         )
         before = old.get(cond["type"], {})
         fresh = (before.get("status"), before.get("message")) != (cond["status"], cond["message"])
         if bad and fresh:
-            reason = PRIMARY_CONFLICT if cond["type"] == PRIMARY_CONFLICT else cond["reason"]
+            reason = cond["type"] if cond["type"] != READY else cond["reason"]
             post_event(view, "Warning", reason, cond["message"])
 
 

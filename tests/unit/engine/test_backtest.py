@@ -17,7 +17,7 @@ from stratops.core.cli import main
 from stratops.core.manifests import load_strategy
 from stratops.core.marketdata.frames import MarketData
 from stratops.core.resource import TradingStrategySpec
-from stratops.core.strategies import build_strategy
+from stratops.core.strategies.registry import build_strategy
 
 from .builders import ROOT, SMALL, random_market, spec
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from stratops.core.contract import ENV_NAMESPACE, ENV_STRATEGY_NAME
 from stratops.core.resource import TradingStrategySpec
 from stratops.operator import schedule
 from stratops.operator.children.common import (
@@ -42,12 +43,27 @@ class RunnerRole:
 def runner_schedule(spec: TradingStrategySpec, role: RunnerRole, settings: OperatorSettings) -> str:
     """The primary runs at its schedule; secondaries an offset later, so the primary runs first.
 
-    A schedule that cannot be shifted exactly is kept as written.
+    A schedule that cannot be shifted exactly is kept as written (and reported,
+    see `offset_problem`).
     """
     if role.effective_primary:
         return spec.schedule
     shifted = schedule.shift(spec.schedule, settings.secondary_offset_minutes)
     return shifted if shifted is not None else spec.schedule
+
+
+def offset_problem(
+    spec: TradingStrategySpec, role: RunnerRole, settings: OperatorSettings
+) -> str | None:
+    """Why a secondary fires together with the primary rather than after it (None: it does not)."""
+    offset = settings.secondary_offset_minutes
+    if role.effective_primary or offset == 0 or schedule.shift(spec.schedule, offset) is not None:
+        return None
+    return (
+        f"spec.schedule {spec.schedule!r} cannot be moved exactly by {offset} minutes, so this "
+        "secondary fires at the same time as the primary; use a single fixed minute "
+        "(e.g. '45 9 * * 1-5') to run after it"
+    )
 
 
 def build_runner_cronjob(
@@ -143,11 +159,10 @@ def _env(owner: Owner, settings: OperatorSettings) -> list[JsonDict]:
     """Everything the runner needs, none of it secret in the pod spec itself."""
     return [
         {
-            "name": "STRATOPS_NAMESPACE",
+            "name": ENV_NAMESPACE,
             "valueFrom": {"fieldRef": {"fieldPath": "metadata.namespace"}},
         },
-        {"name": "STRATOPS_STRATEGY_NAME", "value": owner.name},
-        {"name": "STRATOPS_STRATEGY_ID", "value": owner.strategy_id},
+        {"name": ENV_STRATEGY_NAME, "value": owner.name},
         {
             "name": "STRATOPS_DB_URL",
             "valueFrom": {
