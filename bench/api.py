@@ -1,20 +1,32 @@
-"""Read API speed on Postgres: printed figures, not assertions.
+"""Read API speed on Postgres at research scale: printed figures, not assertions.
 
-    .venv/bin/python bench/api.py [--pg-url URL] [--strategies 10] [--years 10]
-                                  [--duration 10] [--concurrency 1,8,32]
+    .venv/bin/python bench/api.py [--pg-url URL] [--strategies 500] [--years 20]
+                                  [--duration 5] [--concurrency 1,8]
 
 Builds a throwaway database on the Postgres server at --pg-url (default:
 $STRATOPS_TEST_PG_URL, else a cluster started with scripts/pg-testenv) holding
---strategies strategies x --years years of daily snapshots (generated rows, one
-per NYSE session; the API's cost depends on their number, not on who wrote
-them), starts `stratops api` in its own process as a read-only login role,
-and loads `GET /api/performance/compare` with 3 ids (ten different triples in
-turn) from a second process over loopback: keep-alive connections, each
-sending its next request when the previous answer arrived.
+--strategies strategies x --years years of daily snapshots and completed runs
+(generated rows written with COPY, one per NYSE session, in date order across
+strategies as daily runners write them; see bench/bulk_ledger.py) plus one
+stored 16-year backtest, starts `stratops api` in its own process as a
+read-only login role, and loads it from a second process over loopback:
+keep-alive connections, each sending its next request when the previous answer
+arrived, with `Accept-Encoding: gzip` as browsers send it.
 
-Printed per concurrency level: requests/second, p50/p99/max latency, errors
-(goal on 2 cores: p99 <= 50 ms at >= 500 requests/second), then the same with
-the comparison cache off: every request recomputes from the database.
+Printed: the ledger build time; then, cache on and off, at each concurrency:
+requests/second and p50/p99/max latency of `/api/performance/compare` (3 ids,
+ten different triples in turn), `/api/strategies`, `/api/status/strategies`,
+`/api/performance` (one strategy, every day) and `/api/backtest/data`; with the
+cache on also the same requests revalidated with their ETag (`... 304`: what a
+browser's repeat costs); the size of each answer on the wire (gzip) and
+uncompressed, and whether a repeat with the answer's ETag gets 304; the API
+process's resident memory (now and peak). "Cache off" sets
+STRATOPS_API_CACHE_SECONDS=0: no comparison cache, every answer recomputed.
+
+Goals (issue: read API at research scale; 2 cores shared with the load):
+compare cache off p99 <= 15 ms at concurrency 1, >= 200 req/s at 8; strategies
+and status p99 <= 25 ms cache off at 500 strategies; backtest data <= 150 KB on
+the wire, p99 <= 30 ms; API RSS <= 200 MiB.
 """
 
 from __future__ import annotations
@@ -37,19 +49,21 @@ from typing import Any
 
 import httpx
 import numpy as np
-from sqlalchemy import insert, text
+from sqlalchemy import Connection, insert, text
 
+import bulk_ledger
 from stratops.core.db import (
-    PerformanceSnapshot,
-    StrategyConfig,
+    BacktestPoint,
+    BacktestRun,
     create_engine_for,
     parse_url,
     upgrade_to_head,
 )
-from stratops.core.marketdata import calendar
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_ENV = "STRATOPS_TEST_PG_URL"
+BACKTEST_YEARS = 16
+BROWSER_HEADERS = "Accept: application/json\r\nAccept-Encoding: gzip, deflate, br\r\n"
 
 
 # --- the database ------------------------------------------------------------
@@ -100,49 +114,48 @@ def bench_database(server: str) -> Iterator[tuple[str, str]]:
 
 
 def fill(admin_url: str, strategies: int, years: int) -> int:
-    """Daily snapshots of `strategies` random-walk strategies over `years` years."""
-    end = calendar.previous_session("2025-12-31")
-    days = [d.date() for d in calendar.sessions(end.replace(year=end.year - years), end)]
-    rng = np.random.default_rng(7)
-    baseline = 10000 * np.cumprod(1 + rng.normal(0.0004, 0.012, len(days)))
+    """The ledger (bulk_ledger.fill) and one 16-year backtest of the first strategy."""
     engine = create_engine_for(admin_url)
-    with engine.begin() as conn:
-        conn.execute(insert(StrategyConfig), [_config(i) for i in range(strategies)])
-        for i in range(strategies):
-            equity = 10000 * np.cumprod(1 + rng.normal(0.0005, 0.015, len(days)))
-            conn.execute(insert(PerformanceSnapshot), list(_rows(i, days, equity, baseline)))
-    engine.dispose()
-    return len(days)
+    try:
+        sessions = bulk_ledger.fill(engine, strategies, years)
+        with engine.begin() as conn:
+            store_backtest(conn, bulk_ledger.strategy_id(0), BACKTEST_YEARS)
+    finally:
+        engine.dispose()
+    return sessions
 
 
-def _config(i: int) -> dict[str, Any]:
-    return {
-        "strategy_id": f"s{i:02d}",
-        "display_name": f"Strategy {i:02d}",
+def store_backtest(conn: Connection, sid: str, years: int) -> None:
+    days = bulk_ledger.sessions(years)
+    rng = np.random.default_rng(11)
+    value = 10000 * np.cumprod(1 + rng.normal(0.0005, 0.015, len(days)))
+    base = 10000 * np.cumprod(1 + rng.normal(0.0004, 0.012, len(days)))
+    run = {
+        "strategy_id": sid,
         "strategy_class": "Hierarchical_Adaptive_v3_5b",
-        "is_primary": i == 0,
-        "is_active": True,
-        "parameters": {},
-        "spec": {"execution": {"timing": "open"}},
+        "params_hash": "bench",
+        "data_snapshot_id": "bench",
+        "start_date": days[0],
+        "end_date": days[-1],
+        "initial_capital": 10000.0,
+        "synthetic": True,
+        "metrics": {},
+        "baseline_metrics": None,
     }
-
-
-def _rows(i: int, days: list[Any], equity: Any, baseline: Any) -> Iterator[dict[str, Any]]:
-    from datetime import UTC, datetime
-    from datetime import time as clock
-
-    for day, value, base in zip(days, equity.tolist(), baseline.tolist(), strict=True):
-        yield {
-            "strategy_id": f"s{i:02d}",
-            "snapshot_date": day,
-            "timestamp": datetime.combine(day, clock(13, 45), UTC),
-            "total_equity": value,
-            "cash": 0.0,
-            "positions_value": value,
-            "baseline_value": base,
-            "strategy_cell": 1 + (day.toordinal() // 17) % 6,
-            "data_snapshot_id": f"snap-{day.isoformat()}",
+    run_id = conn.execute(insert(BacktestRun).returning(BacktestRun.id), [run]).scalar_one()
+    points = [
+        {
+            "backtest_run_id": run_id,
+            "date": day,
+            "portfolio_value": v,
+            "baseline_value": b,
+            "cell": 1 + (day.toordinal() // 17) % 6,
+            "trend": "Sideways",
+            "vol": "Low",
         }
+        for day, v, b in zip(days, value.tolist(), base.tolist(), strict=True)
+    ]
+    conn.execute(insert(BacktestPoint), points)
 
 
 # --- the server ----------------------------------------------------------------
@@ -155,7 +168,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def api_server(api_url: str, cache: bool) -> Iterator[str]:
+def api_server(api_url: str, cache: bool) -> Iterator[tuple[str, int]]:
     port = free_port()
     env = {**os.environ, "STRATOPS_API_CACHE_SECONDS": "30" if cache else "0"}
     command = [sys.executable, "-m", "stratops.core.cli", "api", "--db", api_url]
@@ -166,7 +179,7 @@ def api_server(api_url: str, cache: bool) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_ready(base, process)
-        yield base
+        yield base, process.pid
     finally:
         process.terminate()
         process.wait(timeout=20)
@@ -190,14 +203,18 @@ def _wait_ready(base: str, process: subprocess.Popen[str]) -> None:
 # --- the load (runs in its own process: `bench/api.py --load ...`) ---------------
 
 
-async def _worker(port: int, paths: list[str], stop: float, out: list[float]) -> int:
+async def _worker(
+    port: int, paths: list[str], stop: float, out: list[float], tags: dict[str, str]
+) -> int:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     errors, i = 0, 0
     while time.perf_counter() < stop:
         path = paths[i % len(paths)]
         i += 1
         started = time.perf_counter()
-        writer.write(f"GET {path} HTTP/1.1\r\nHost: bench\r\n\r\n".encode())
+        extra = f"If-None-Match: {tags[path]}\r\n" if path in tags else ""
+        head = f"GET {path} HTTP/1.1\r\nHost: bench\r\n{BROWSER_HEADERS}{extra}\r\n"
+        writer.write(head.encode())
         status = int((await reader.readline()).split()[1])
         length = 0
         while (line := await reader.readline()) not in (b"\r\n", b""):
@@ -206,90 +223,172 @@ async def _worker(port: int, paths: list[str], stop: float, out: list[float]) ->
                 length = int(value)
         await reader.readexactly(length)
         out.append(time.perf_counter() - started)
-        errors += status != 200
+        errors += status != (304 if path in tags else 200)
     writer.close()
     return errors
 
 
-async def _load(port: int, paths: list[str], seconds: float, concurrency: int) -> dict[str, Any]:
+async def _load(
+    port: int, paths: list[str], seconds: float, concurrency: int, tags: dict[str, str]
+) -> dict[str, Any]:
     latencies: list[float] = []
     started = time.perf_counter()
     stop = started + seconds
-    workers = (_worker(port, paths, stop, latencies) for _ in range(concurrency))
+    workers = (_worker(port, paths, stop, latencies, tags) for _ in range(concurrency))
     errors = await asyncio.gather(*workers)
     elapsed = time.perf_counter() - started
     return {"latencies": latencies, "elapsed": elapsed, "errors": sum(errors)}
 
 
-def run_load(base: str, paths: list[str], seconds: float, concurrency: int) -> dict[str, Any]:
-    """Start the load generator as a second process and read its JSON result."""
+def run_load(
+    base: str,
+    paths: list[str],
+    seconds: float,
+    concurrency: int,
+    tags: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Start the load generator as a second process and read its JSON result; with
+    `tags` (path -> ETag) every request revalidates and expects 304."""
     port = base.rsplit(":", 1)[1]
     command = [sys.executable, __file__, "--load", port, "--seconds", str(seconds),
-               "--concurrency", str(concurrency), "--paths", json.dumps(paths)]  # fmt: skip
+               "--concurrency", str(concurrency), "--paths", json.dumps(paths),
+               "--tags", json.dumps(tags or {})]  # fmt: skip
     out = subprocess.run(command, check=True, capture_output=True, text=True)
     return dict(json.loads(out.stdout))
 
 
-def summary(result: dict[str, Any], concurrency: int) -> str:
+def summary(label: str, result: dict[str, Any], concurrency: int) -> str:
     lat = sorted(result["latencies"])
     if not lat:
-        return f"{concurrency:>11}  no answers"
+        return f"{label:<24} {concurrency:>5}  no answers"
     p50 = statistics.median(lat) * 1000
     p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000
     rate = len(lat) / result["elapsed"]
     return (
-        f"{concurrency:>11} {rate:>10.0f} {p50:>9.1f} {p99:>9.1f} {lat[-1] * 1000:>9.1f}"
-        f" {len(lat):>9} {result['errors']:>7}"
+        f"{label:<24} {concurrency:>5} {rate:>8.0f} {p50:>8.1f} {p99:>8.1f} {lat[-1] * 1000:>8.1f}"
+        f" {len(lat):>8} {result['errors']:>6}"
     )
 
 
 def compare_paths(strategies: int) -> list[str]:
-    ids = [f"s{i:02d}" for i in range(strategies)]
-    triples = [[ids[(k + j) % len(ids)] for j in range(3)] for k in range(10)]
+    ids = list(bulk_ledger.ids(strategies))
+    triples = [[ids[(k * 7 + j) % len(ids)] for j in range(3)] for k in range(10)]
     return [
         "/api/performance/compare?" + "&".join(f"strategy_ids={s}" for s in triple)
         for triple in triples
     ]
 
 
+def endpoints(strategies: int) -> dict[str, list[str]]:
+    first = bulk_ledger.strategy_id(0)
+    return {
+        "compare (3 ids)": compare_paths(strategies),
+        "/api/strategies": ["/api/strategies"],
+        "/api/status/strategies": ["/api/status/strategies"],
+        "/api/performance": [f"/api/performance?strategy_id={first}"],
+        "/api/backtest/data": [f"/api/backtest/data?strategy_id={first}"],
+    }
+
+
+def etags(base: str, paths: list[str]) -> dict[str, str]:
+    """The current ETag of each path (none for an answer without one)."""
+    found = {path: httpx.get(base + path, timeout=60).headers.get("etag") for path in paths}
+    return {path: tag for path, tag in found.items() if tag}
+
+
+def wire(base: str, path: str) -> str:
+    """Size on the wire (gzip) and uncompressed, and what a repeat with the ETag gets."""
+    with httpx.Client(base_url=base, timeout=60) as client:
+        first = client.get(path, headers={"Accept-Encoding": "gzip"})
+        raw = first.num_bytes_downloaded
+        tag = first.headers.get("etag")
+        again = client.get(path, headers={"If-None-Match": tag}) if tag else None
+    repeat = f"repeat with ETag -> {again.status_code}" if again is not None else "no ETag"
+    return f"{raw / 1024:>8.1f} KiB gzip {len(first.content) / 1024:>8.1f} KiB raw  {repeat}"
+
+
+def rss(pid: int) -> str:
+    """Resident memory of the API process now and at its peak (Linux /proc)."""
+    fields = dict(
+        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+    )
+    now, peak = (int(fields[k].split()[0]) / 1024 for k in ("VmRSS", "VmHWM"))
+    return f"API process RSS {now:.0f} MiB, peak {peak:.0f} MiB (goal <= 200 MiB)"
+
+
 def main() -> None:
     args = parse_args()
     if args.load:
-        result = asyncio.run(
-            _load(int(args.load), json.loads(args.paths), args.seconds, args.concurrency)
+        load = _load(
+            int(args.load),
+            json.loads(args.paths),
+            args.seconds,
+            args.concurrency,
+            json.loads(args.tags),
         )
-        print(json.dumps(result))
+        print(json.dumps(asyncio.run(load)))
         return
-    levels = [int(c) for c in args.concurrency_levels.split(",")]
     with postgres_server(args.pg_url) as server, bench_database(server) as (admin, api):
         t0 = time.perf_counter()
         sessions = fill(admin, args.strategies, args.years)
         took = time.perf_counter() - t0
-        print(f"database: {args.strategies} strategies x {sessions} sessions", end=" ")
-        print(f"({args.strategies * sessions} snapshots) in {took:.1f} s")
+        rows = args.strategies * sessions
+        print(f"ledger: {args.strategies} strategies x {sessions} sessions = {rows} snapshots")
+        print(
+            f"        and as many runs, built (COPY, index build, VACUUM ANALYZE) in {took:.1f} s"
+        )
         print(f"machine: {os.cpu_count()} cores; server and load generator share them\n")
-        paths = compare_paths(args.strategies)
         for cache in (True, False):
-            with api_server(api, cache) as base:
-                for path in paths:  # warm up: connections, imports, the cache
-                    httpx.get(base + path, timeout=30).raise_for_status()
-                print(f"GET /api/performance/compare, 3 ids, cache {'on' if cache else 'off'}")
-                print("concurrency  req/s    p50 ms    p99 ms    max ms  requests  errors")
-                for level in levels:
-                    print(summary(run_load(base, paths, args.duration, level), level), flush=True)
-                print()
+            with api_server(api, cache) as (base, pid):
+                measure(args, base, pid, cache)
+
+
+def revalidations(
+    args: argparse.Namespace, base: str, targets: dict[str, list[str]], levels: list[int]
+) -> None:
+    """Every request sends the answer's current ETag and expects 304."""
+    for label, paths in targets.items():
+        for level in levels:
+            tags = etags(base, paths)  # fresh: tags change every five minutes
+            if not tags:
+                break
+            result = run_load(base, paths, args.duration, level, tags)
+            print(summary(f"{label} 304", result, level), flush=True)
+
+
+def measure(args: argparse.Namespace, base: str, pid: int, cache: bool) -> None:
+    """Every endpoint at every concurrency; with the cache on also revalidations and sizes."""
+    levels = [int(c) for c in args.concurrency_levels.split(",")]
+    targets = endpoints(args.strategies)
+    for paths in targets.values():  # warm up: connections, imports, the cache
+        for path in paths:
+            httpx.get(base + path, timeout=60).raise_for_status()
+    print(f"cache {'on' if cache else 'off'}")
+    print("endpoint                 conc.    req/s   p50 ms   p99 ms   max ms    count errors")
+    for label, paths in targets.items():
+        for level in levels:
+            print(summary(label, run_load(base, paths, args.duration, level), level), flush=True)
+    if cache:
+        revalidations(args, base, targets, levels)
+    print(rss(pid))
+    if cache:
+        print("\nanswer sizes")
+        for label, paths in targets.items():
+            print(f"{label:<24} {wire(base, paths[0])}")
+    print()
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pg-url", help=f"Postgres server URL (default ${PG_ENV})")
-    parser.add_argument("--strategies", type=int, default=10)
-    parser.add_argument("--years", type=int, default=10)
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds per level")
-    parser.add_argument("--concurrency", dest="concurrency_levels", default="1,8,32")
+    parser.add_argument("--strategies", type=int, default=500)
+    parser.add_argument("--years", type=int, default=20)
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds per level")
+    parser.add_argument("--concurrency", dest="concurrency_levels", default="1,8")
     parser.add_argument("--load", help=argparse.SUPPRESS)
     parser.add_argument("--seconds", type=float, help=argparse.SUPPRESS)
     parser.add_argument("--paths", help=argparse.SUPPRESS)
+    parser.add_argument("--tags", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.load:
         args.concurrency = int(args.concurrency_levels)

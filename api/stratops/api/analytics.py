@@ -12,6 +12,9 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import compress
+
+import numpy as np
 
 from stratops.api.schemas import Metrics, StrategyMetrics
 from stratops.core import performance_metrics as metrics
@@ -35,7 +38,7 @@ class DailySeries:
 
     strategy_id: str
     dates: Sequence[dt.date]
-    equity: Sequence[float]
+    equity: Sequence[float] | metrics.FloatArray
     baseline: Sequence[float | None]
     snapshot_ids: Sequence[str | None]
     current_regime: str | None
@@ -50,7 +53,9 @@ def _pct(value: float) -> float | None:
     return metrics.finite_or_none(value * 100.0)
 
 
-def equity_metrics(equity: Sequence[float], dates: Sequence[dt.date], rf: float) -> Metrics:
+def equity_metrics(
+    equity: Sequence[float] | metrics.FloatArray, dates: Sequence[dt.date], rf: float
+) -> Metrics:
     """Metrics of one equity curve, percent where the API reports percent."""
     if len(equity) == 0:
         return Metrics(**dict.fromkeys(METRIC_NAMES))
@@ -70,41 +75,26 @@ def baseline_metrics(
     baseline: Sequence[float | None], dates: Sequence[dt.date], rf: float
 ) -> Metrics | None:
     """Metrics of the QQQ baseline over the dates where it is known; None when it never is."""
-    known = [(d, b) for d, b in zip(dates, baseline, strict=True) if b is not None and b > 0]
-    if not known:
+    values = np.array(baseline, dtype=np.float64)  # None becomes NaN
+    known = values > 0
+    if not known.any():
         return None
-    return equity_metrics([b for _, b in known], [d for d, _ in known], rf)
+    return equity_metrics(values[known], list(compress(dates, known.tolist())), rf)
 
 
-def drawdown_percent(equity: Sequence[float]) -> list[float]:
+def drawdown_percent(equity: Sequence[float] | metrics.FloatArray) -> list[float]:
     """Percent below the running peak per day (the drawdown chart)."""
-    if not equity:
+    if len(equity) == 0:
         return []
-    return [float(x) * 100.0 for x in metrics.drawdowns(equity)]
+    values: list[float] = (metrics.drawdowns(equity) * 100.0).tolist()
+    return values
 
 
-def daily_return_percent(equity: Sequence[float]) -> list[float | None]:
+def daily_return_percent(equity: Sequence[float] | metrics.FloatArray) -> list[float | None]:
     """Percent change from the previous snapshot; None for the first."""
-    if not equity:
+    if len(equity) == 0:
         return []
-    return [None, *(float(x) * 100.0 for x in metrics.daily_returns(equity))]
-
-
-def common_dates(series: Sequence[DailySeries]) -> list[dt.date]:
-    """The dates on which every series has a snapshot, ascending."""
-    if not series:
-        return []
-    shared = set(series[0].dates)
-    for s in series[1:]:
-        shared &= set(s.dates)
-    return sorted(shared)
-
-
-def on_dates(
-    values: Sequence[float], own: Sequence[dt.date], wanted: Sequence[dt.date]
-) -> list[float]:
-    lookup = dict(zip(own, values, strict=True))
-    return [lookup[d] for d in wanted]
+    return [None, *(metrics.daily_returns(equity) * 100.0).tolist()]
 
 
 def with_regime(m: Metrics, regime: str | None) -> StrategyMetrics:

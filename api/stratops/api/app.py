@@ -12,12 +12,14 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
 
 from stratops.api.context import AppContext, utc_now
 from stratops.api.database import create_readonly_engine
+from stratops.api.http_cache import LedgerETag
 from stratops.api.prometheus import install_metrics
 from stratops.api.routes import ROUTERS
 from stratops.api.routes.dashboard import STATIC_DIR
@@ -25,12 +27,22 @@ from stratops.api.settings import ApiSettings
 from stratops.core import __version__
 from stratops.core.db import head_revision
 
+GZIP_MINIMUM_BYTES = 1024
+# Longest time a ledger change that the version cannot see stays hidden behind a 304.
+ETAG_WINDOW_SECONDS = 300.0
+
 DESCRIPTION = """
 Read-only view of the stratops ledger: strategies, their state, daily
 performance, comparisons on common dates, backtests, run health and trades.
 Only GET routes exist; the service connects as a database user that can only
 read. Returns and drawdowns are percent; Sharpe, Sortino and Calmar are plain
 ratios. The dashboard is served at `/`.
+
+Caching: every ledger-derived GET (all of `/api/` except `/api/status`) carries
+a weak `ETag` that changes with the ledger and `Cache-Control: no-cache`;
+send it back as `If-None-Match` to get `304 Not Modified` without a body.
+Bodies of 1 KiB or more are gzip-compressed for clients that accept it. Lists
+that grow take `limit` and `offset` and report `total`.
 """
 
 
@@ -55,12 +67,25 @@ def create_app(settings: ApiSettings, clock: Callable[[], dt.datetime] = utc_now
         docs_url=None,  # served by routes.dashboard from local files
     )
     app.state.context = context
+    # Outermost last: metrics see every answer, 304s included; gzip only runs for a body.
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=6)
+    app.add_middleware(
+        LedgerETag,
+        version=context.ledger_version,
+        fingerprint=_fingerprint(settings),
+        window_seconds=ETAG_WINDOW_SECONDS,
+    )
     install_metrics(app, engine, clock, dt.timedelta(minutes=settings.missed_run_grace_minutes))
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_exception_handler(OperationalError, _database_unavailable)
     return app
+
+
+def _fingerprint(settings: ApiSettings) -> str:
+    """What else an answer depends on besides the ledger: the code and the settings."""
+    return f"{__version__}|{settings.model_dump_json(exclude={'db_url'})}"
 
 
 async def _database_unavailable(_request: Request, exc: Exception) -> JSONResponse:

@@ -2,7 +2,7 @@
 
 A comparison over ten years of snapshots costs tens of milliseconds of
 fetching and arithmetic, yet its inputs change once a trading day. Each entry
-remembers the ledger version (the newest snapshot id) it was computed at and
+remembers the ledger version (see `queries.ledger_version`) it was computed at and
 is reused only while the version is unchanged and the entry is younger than
 `max_age` seconds. The version itself is read from the database at most once
 per `version_age` seconds (`MemoizedVersion`), so a cached answer costs no
@@ -20,6 +20,7 @@ from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
 V = TypeVar("V")
+Version = Hashable
 
 
 class VersionedCache(Generic[V]):
@@ -35,9 +36,9 @@ class VersionedCache(Generic[V]):
         self._max_entries = max_entries
         self._clock = clock
         self._lock = threading.Lock()
-        self._entries: OrderedDict[Hashable, tuple[int, float, V]] = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple[Version, float, V]] = OrderedDict()
 
-    def get(self, key: Hashable, version: int) -> V | None:
+    def get(self, key: Hashable, version: Version) -> V | None:
         with self._lock:
             entry = self._entries.get(key)
             if entry is None:
@@ -49,7 +50,7 @@ class VersionedCache(Generic[V]):
             self._entries.move_to_end(key)
             return value
 
-    def put(self, key: Hashable, version: int, value: V) -> None:
+    def put(self, key: Hashable, version: Version, value: V) -> None:
         if self._max_age <= 0:
             return
         with self._lock:
@@ -64,7 +65,7 @@ class MemoizedVersion:
 
     def __init__(
         self,
-        read: Callable[[], int],
+        read: Callable[[], Version],
         max_age: float,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -72,16 +73,16 @@ class MemoizedVersion:
         self._max_age = max_age
         self._clock = clock
         self._lock = threading.Lock()
-        self._value: int | None = None
+        self._value: Version | None = None
         self._read_at = 0.0
 
-    def fresh(self) -> int | None:
+    def fresh(self) -> Version | None:
         """The remembered version while it is young enough, else None (call `refresh`)."""
         if self._value is None or self._clock() - self._read_at > self._max_age:
             return None
         return self._value
 
-    def refresh(self) -> int:
+    def refresh(self) -> Version:
         """Read the version now (blocking: call it from a worker thread)."""
         with self._lock:
             remembered = self.fresh()

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from stratops.api import queries
-from stratops.api.cache import MemoizedVersion, VersionedCache
+from stratops.api.cache import MemoizedVersion, Version, VersionedCache
 from stratops.api.settings import ApiSettings
 
 STRATEGY_ID_PATTERN = r"^[a-z0-9_]{1,50}$"
@@ -41,9 +41,18 @@ class AppContext:
             self._read_ledger_version, min(1.0, self.settings.cache_seconds)
         )
 
-    def _read_ledger_version(self) -> int:
+    def _read_ledger_version(self) -> Version:
+        """The ledger's version and that of the exported backtest files the backtest
+        routes also read (the folder's mtime changes when a file is added, replaced by
+        rename or removed)."""
         with Session(self.engine) as session:
-            return queries.ledger_version(session)
+            ledger = queries.ledger_version(session)
+        folder = self.settings.dashboards_dir
+        try:
+            exported = folder.stat().st_mtime_ns if folder is not None else None
+        except OSError:
+            exported = None
+        return (ledger, exported)
 
 
 def get_context(request: Request) -> AppContext:

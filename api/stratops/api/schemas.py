@@ -50,8 +50,16 @@ class StrategySummary(Model):
     current_equity: float | None
 
 
-class StrategyList(Model):
-    strategies: list[StrategySummary]
+class Paged(Model):
+    """The page facts every paged list reports (see stratops.api.pagination)."""
+
+    total: int = Field(description="Items across all pages.")
+    limit: int = Field(description="Page size used.")
+    offset: int = Field(description="Items skipped before this page.")
+
+
+class StrategyList(Paged):
+    strategies: list[StrategySummary] = Field(description="Primary first, then by id.")
 
 
 class StrategyDetail(StrategySummary):
@@ -116,15 +124,20 @@ class StrategyMetrics(Metrics):
     current_regime: str | None = Field(description="Cell of the latest snapshot, e.g. `Cell_3`.")
 
 
-class PerformancePoint(Model):
-    date: dt.date
-    equity: float
-    baseline: float | None = Field(description="QQQ buy-and-hold equity, same starting capital.")
-    drawdown: float = Field(description="Percent below the running peak, zero or negative.")
-    daily_return: float | None = Field(description="Percent.")
-    cell: int | None
-    trend: str | None
-    vol: str | None
+class PerformanceSeries(Model):
+    """The daily series as column arrays (one list per field, index i is day i): a
+    fraction of the bytes of one object per day, and what charting libraries take."""
+
+    dates: list[dt.date]
+    equity: list[float]
+    baseline: list[float | None] = Field(
+        description="QQQ buy-and-hold equity, same starting capital."
+    )
+    drawdown: list[float] = Field(description="Percent below the running peak, zero or negative.")
+    daily_return: list[float | None] = Field(description="Percent; null on the first day.")
+    cell: list[int | None]
+    trend: list[str | None]
+    vol: list[str | None]
 
 
 class PerformanceResponse(Model):
@@ -134,7 +147,7 @@ class PerformanceResponse(Model):
     metrics: Metrics
     baseline_metrics: Metrics | None
     current_regime: str | None
-    series: list[PerformancePoint]
+    series: PerformanceSeries
 
 
 class CompareSeries(Model):
@@ -240,9 +253,9 @@ class StrategyStatus(Model):
     )
 
 
-class StatusResponse(Model):
+class StatusResponse(Paged):
     checked_at: dt.datetime
-    strategies: dict[str, StrategyStatus]
+    strategies: dict[str, StrategyStatus] = Field(description="Primary first, then by id.")
 
 
 class TradeRow(Model):
@@ -260,8 +273,5 @@ class TradeRow(Model):
     reason: str | None
 
 
-class TradeList(Model):
-    trades: list[TradeRow]
-    total: int = Field(description="Rows matching the filters, before limit and offset.")
-    limit: int
-    offset: int
+class TradeList(Paged):
+    trades: list[TradeRow] = Field(description="Newest first (timestamp, then id).")

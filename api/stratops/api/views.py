@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from stratops.api import health, queries
 from stratops.api.missed import Lateness
+from stratops.api.pagination import Page
 from stratops.api.queries import AnyRow
 from stratops.api.schemas import (
     Position,
@@ -25,27 +26,26 @@ from stratops.api.schemas import (
 
 
 class Ledger:
-    """Configuration, latest run and latest failure of every known strategy, read once."""
+    """Configuration, latest run and latest failure of the strategies asked for, read in
+    one statement (`queries.overview`), primary first then by id: the order the runner
+    executes them in."""
 
-    def __init__(self, session: Session) -> None:
-        self.configs = queries.configs(session)
-        self.runs = queries.latest_runs(session)
-        self.failures = queries.latest_failures(session)
-        known = set(self.configs) | set(queries.known_ids(session))
-        primary = {sid for sid, c in self.configs.items() if c.is_primary}
-        # Primary first, then by id: the order the runner executes them in.
-        self.ids = sorted(known, key=lambda sid: (sid not in primary, sid))
+    def __init__(
+        self, session: Session, strategy_id: str | None = None, page: Page | None = None
+    ) -> None:
+        self.rows = {row.strategy_id: row for row in queries.overview(session, strategy_id, page)}
+        self.ids = list(self.rows)
 
     def facts(self, strategy_id: str) -> health.RunFacts:
-        config, run = self.configs.get(strategy_id), self.runs.get(strategy_id)
-        failure = self.failures.get(strategy_id)
+        row = self.rows[strategy_id]
+        failed = row.failure_at is not None
         return health.RunFacts(
-            is_active=bool(config.is_active) if config is not None else True,
-            last_trade_date=run.trade_date if run is not None else None,
-            last_finished_at=run.finished_at if run is not None else None,
-            failure_trade_date=failure.trade_date if failure is not None else None,
-            failure_at=failure.created_at if failure is not None else None,
-            failure_message=failure.message or failure.reason if failure is not None else None,
+            is_active=_configured(row, row.is_active, True),
+            last_trade_date=row.run_trade_date,
+            last_finished_at=row.run_finished_at,
+            failure_trade_date=row.failure_trade_date,
+            failure_at=row.failure_at,
+            failure_message=row.failure_message or row.failure_reason if failed else None,
         )
 
     def status_name(self, strategy_id: str) -> StrategyStatusName:
@@ -57,48 +57,68 @@ class Ledger:
         return "running" if facts.last_trade_date is not None else "pending"
 
     def summary(self, strategy_id: str) -> StrategySummary:
-        config, run = self.configs.get(strategy_id), self.runs.get(strategy_id)
+        row = self.rows[strategy_id]
         return StrategySummary(
             id=strategy_id,
-            display_name=config.display_name if config is not None else strategy_id,
-            strategy_class=config.strategy_class if config is not None else None,
-            is_primary=bool(config.is_primary) if config is not None else False,
-            is_active=bool(config.is_active) if config is not None else True,
+            display_name=_configured(row, row.display_name, strategy_id),
+            strategy_class=row.strategy_class,
+            is_primary=_configured(row, row.is_primary, False),
+            is_active=_configured(row, row.is_active, True),
             status=self.status_name(strategy_id),
-            last_run=run.finished_at if run is not None else None,
-            last_trade_date=run.trade_date if run is not None else None,
-            current_equity=run.equity if run is not None else None,
+            last_run=row.run_finished_at,
+            last_trade_date=row.run_trade_date,
+            current_equity=row.run_equity,
         )
 
     def status(self, strategy_id: str, lateness: Lateness | None) -> StrategyStatus:
         """Health by the missed-run rule: `lateness` is the strategy's (None: not scheduled)."""
-        config, run = self.configs.get(strategy_id), self.runs.get(strategy_id)
+        row = self.rows[strategy_id]
         facts = self.facts(strategy_id)
         late = lateness or Lateness()
         verdict, message = health.judge(facts, late.missed)
         return StrategyStatus(
             state=self.status_name(strategy_id),
-            is_primary=bool(config.is_primary) if config is not None else False,
+            is_primary=_configured(row, row.is_primary, False),
             health=verdict,
             message=message,
             last_run=facts.last_finished_at,
             last_trade_date=facts.last_trade_date,
-            result="failed" if verdict == "failing" else (run.result if run is not None else None),
-            equity=run.equity if run is not None else None,
+            result="failed" if verdict == "failing" else row.run_result,
+            equity=row.run_equity,
             expected_session=late.expected,
             missed=late.missed if facts.is_active else [],
         )
 
+    def schedules(self) -> list[AnyRow]:
+        """The configured strategies among these, as missed-run detection reads them
+        (`strategy_id`, `is_active`, `spec`, `created_at`, `latest`)."""
+        return [row for row in self.rows.values() if row.config_id is not None]
+
+
+def total(session: Session, ledger: Ledger, page: Page) -> int:
+    """How many strategies exist across all pages: counted with the page itself, unless
+    the page is past the end."""
+    if ledger.rows:
+        return int(next(iter(ledger.rows.values())).known_total)
+    return queries.known_count(session) if page.offset else 0
+
+
+def _configured(row: AnyRow, value: Any, default: Any) -> Any:
+    """`value` from the configuration row, `default` for a strategy known only from the ledger."""
+    if row.config_id is None:
+        return default
+    return bool(value) if isinstance(default, bool) else value
+
 
 def detail(session: Session, ledger: Ledger, strategy_id: str) -> StrategyDetail:
-    config, run = ledger.configs.get(strategy_id), ledger.runs.get(strategy_id)
+    row = ledger.rows[strategy_id]
     extent = queries.snapshot_extent(session, strategy_id)
     return StrategyDetail(
         **ledger.summary(strategy_id).model_dump(),
-        parameters=dict(config.parameters or {}) if config is not None else {},
-        spec=dict(config.spec or {}) if config is not None else {},
-        generation=config.generation if config is not None else None,
-        params_hash=run.params_hash if run is not None else None,
+        parameters=queries.parameters(session, strategy_id),
+        spec=dict(_configured(row, row.spec, None) or {}),
+        generation=row.generation,
+        params_hash=row.run_params_hash,
         first_snapshot_date=extent.first,
         last_snapshot_date=extent.last,
         snapshot_count=int(extent.n),
@@ -107,7 +127,7 @@ def detail(session: Session, ledger: Ledger, strategy_id: str) -> StrategyDetail
 
 
 def state(session: Session, strategy_id: str) -> StrategyState:
-    run = queries.latest_runs(session).get(strategy_id)
+    run = queries.latest_run(session, strategy_id)
     snapshot = queries.latest_snapshot(session, strategy_id)
     stored: dict[str, Any] = dict(run.state or {}) if run is not None else {}
     return StrategyState(

@@ -12,6 +12,7 @@ and day of week are restricted, a day matches if *either* matches.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -97,8 +98,12 @@ class Cron:
         return [dt.time(h, m) for h in sorted(self.hours) for m in sorted(self.minutes)]
 
 
+@functools.lru_cache(maxsize=256)
 def parse_cron(expr: str) -> Cron:
-    """Parse a five-field expression or macro; CronError names what is wrong."""
+    """Parse a five-field expression or macro; CronError names what is wrong.
+
+    Memoized (a Cron is immutable): the API reads the schedules of hundreds of
+    strategies, most of them the same few expressions, at every status request."""
     text = MACROS.get(expr.strip().lower(), expr)
     parts = text.split()
     if len(parts) != 5:

@@ -42,11 +42,13 @@ class ApiClient:
     def __init__(self, app: FastAPI) -> None:
         self.app = app
 
-    def get(self, path: str, params: Any = None) -> httpx.Response:
+    def get(
+        self, path: str, params: Any = None, headers: dict[str, str] | None = None
+    ) -> httpx.Response:
         async def call() -> httpx.Response:
             transport = httpx.ASGITransport(app=self.app)
             async with httpx.AsyncClient(transport=transport, base_url="http://api") as client:
-                return await client.get(path, params=params)
+                return await client.get(path, params=params, headers=headers)
 
         return asyncio.run(call())
 

@@ -17,7 +17,7 @@ CAPITAL = 10_000.0  # initialCapital of both example manifests
 
 def test_total_return_is_measured_from_the_initial_capital(make_client: MakeClient) -> None:
     body = make_client("ranges").json("/api/performance", {"strategy_id": "v3_5b"})
-    equity = [p["equity"] for p in body["series"]]
+    equity = body["series"]["equity"]
     assert body["metrics"]["total_return"] == pytest.approx((equity[-1] / CAPITAL - 1) * 100)
     assert body["metrics"]["max_drawdown"] == pytest.approx(
         metrics.max_drawdown([CAPITAL, *equity]) * 100
@@ -26,9 +26,9 @@ def test_total_return_is_measured_from_the_initial_capital(make_client: MakeClie
 
 def test_a_later_window_is_measured_from_its_own_first_close(make_client: MakeClient) -> None:
     client = make_client("ranges")
-    dates = [p["date"] for p in client.json("/api/performance")["series"]]
+    dates = client.json("/api/performance")["series"]["dates"]
     body = client.json("/api/performance", {"strategy_id": "v3_5b", "start": dates[3]})
-    equity = [p["equity"] for p in body["series"]]
+    equity = body["series"]["equity"]
     assert body["metrics"]["total_return"] == pytest.approx((equity[-1] / equity[0] - 1) * 100)
 
 
@@ -39,11 +39,11 @@ def test_overview_agrees_with_each_strategys_performance(make_client: MakeClient
     for sid, card in cards.items():
         perf = client.json("/api/performance", {"strategy_id": sid})
         assert card["initial_capital"] == CAPITAL
-        assert card["sessions"] == len(perf["series"])
-        assert card["equity"] == perf["series"][-1]["equity"]
+        assert card["sessions"] == len(perf["series"]["dates"])
+        assert card["equity"] == perf["series"]["equity"][-1]
         assert card["total_return"] == pytest.approx(perf["metrics"]["total_return"])
         assert card["max_drawdown"] == pytest.approx(perf["metrics"]["max_drawdown"])
-        equity = [CAPITAL, *(p["equity"] for p in perf["series"])]
+        equity = [CAPITAL, *perf["series"]["equity"]]
         assert card["current_drawdown"] == pytest.approx((equity[-1] / max(equity) - 1) * 100)
         assert (card["first_date"], card["last_date"]) == (
             perf["period"]["start_date"],

@@ -26,8 +26,11 @@ COMMON = sorted(
 
 
 def _series(client: ApiClient, sid: str) -> dict[dt.date, float]:
-    points = client.json("/api/performance", {"strategy_id": sid})["series"]
-    return {dt.date.fromisoformat(p["date"]): p["equity"] for p in points}
+    columns = client.json("/api/performance", {"strategy_id": sid})["series"]
+    return {
+        dt.date.fromisoformat(d): e
+        for d, e in zip(columns["dates"], columns["equity"], strict=True)
+    }
 
 
 def test_default_is_the_primary(make_client: MakeClient) -> None:
@@ -44,8 +47,10 @@ def test_no_primary_is_404_with_a_message(make_client: MakeClient) -> None:
 def test_series_covers_every_snapshot(make_client: MakeClient) -> None:
     body = make_client("one").json("/api/performance", {"strategy_id": "v3_5b"})
     dates = SCENARIOS["one"].dates_of("v3_5b")
-    assert [p["date"] for p in body["series"]] == [d.isoformat() for d in dates]
+    assert body["series"]["dates"] == [d.isoformat() for d in dates]
     assert body["period"]["trading_days"] == len(dates)
+    lengths = {name: len(column) for name, column in body["series"].items()}
+    assert set(lengths.values()) == {len(dates)}, lengths
 
 
 def test_metrics_equal_the_metrics_module(make_client: MakeClient) -> None:
@@ -58,7 +63,7 @@ def test_metrics_equal_the_metrics_module(make_client: MakeClient) -> None:
     expected = metrics.summarize([10_000.0, *series.values()], [first, *series])
     assert body["metrics"]["total_return"] == pytest.approx(expected.total_return * 100)
     assert body["metrics"]["max_drawdown"] == pytest.approx(expected.max_drawdown * 100)
-    assert body["series"][-1]["drawdown"] == pytest.approx(
+    assert body["series"]["drawdown"][-1] == pytest.approx(
         metrics.drawdowns(list(series.values()))[-1] * 100
     )
 
@@ -67,7 +72,7 @@ def test_start_and_end_cut_the_series(make_client: MakeClient) -> None:
     dates = SCENARIOS["one"].dates_of("v3_5b")
     params = {"strategy_id": "v3_5b", "start": dates[2].isoformat(), "end": dates[5].isoformat()}
     body = make_client("one").json("/api/performance", params)
-    assert [p["date"] for p in body["series"]] == [d.isoformat() for d in dates[2:6]]
+    assert body["series"]["dates"] == [d.isoformat() for d in dates[2:6]]
 
 
 def test_end_before_start_is_422(make_client: MakeClient) -> None:

@@ -23,7 +23,8 @@ def test_the_ledgers_are_written_by_the_real_runner() -> None:
 
 
 def test_empty_database_lists_no_strategy(make_client: MakeClient) -> None:
-    assert make_client("empty").json("/api/strategies") == {"strategies": []}
+    body = make_client("empty").json("/api/strategies")
+    assert body == {"strategies": [], "total": 0, "limit": 1000, "offset": 0}
 
 
 def test_unknown_strategy_is_404_with_a_message(make_client: MakeClient) -> None:
@@ -49,8 +50,8 @@ def test_list_reports_the_last_run_and_its_equity(make_client: MakeClient) -> No
     listed = {s["id"]: s for s in client.json("/api/strategies")["strategies"]}
     for sid in ("v3_5b", "v3_5d"):
         series = client.json("/api/performance", {"strategy_id": sid})["series"]
-        assert listed[sid]["last_trade_date"] == series[-1]["date"]
-        assert listed[sid]["current_equity"] == pytest.approx(series[-1]["equity"])
+        assert listed[sid]["last_trade_date"] == series["dates"][-1]
+        assert listed[sid]["current_equity"] == pytest.approx(series["equity"][-1])
     assert listed["v3_5b"]["status"] == "running"
     assert listed["v3_5d"]["status"] == "failing"
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from stratops.api.pagination import Page
 from stratops.api.queries.rows import AnyRow
 from stratops.core.db import (
     BacktestPoint,
@@ -29,8 +30,7 @@ def trades(
     strategy_id: str | None,
     start: dt.date | None,
     end: dt.date | None,
-    limit: int,
-    offset: int,
+    page: Page,
 ) -> tuple[Sequence[AnyRow], int]:
     """One page of trades, newest first, and how many match the filters in total."""
     conditions = []
@@ -41,27 +41,22 @@ def trades(
     if end is not None:
         conditions.append(Trade.trade_date <= end)
     total = select(func.count()).select_from(Trade).where(*conditions)
-    page = (
-        select(
-            Trade.id,
-            Trade.strategy_id,
-            Trade.trade_date,
-            Trade.timestamp,
-            Trade.symbol,
-            Trade.action,
-            Trade.quantity,
-            Trade.price,
-            Trade.value,
-            Trade.commission,
-            Trade.slippage,
-            Trade.reason,
-        )
-        .where(*conditions)
-        .order_by(Trade.timestamp.desc(), Trade.id.desc())
-        .limit(limit)
-        .offset(offset)
-    )
-    return session.execute(page).all(), int(session.execute(total).scalar_one())
+    query = select(
+        Trade.id,
+        Trade.strategy_id,
+        Trade.trade_date,
+        Trade.timestamp,
+        Trade.symbol,
+        Trade.action,
+        Trade.quantity,
+        Trade.price,
+        Trade.value,
+        Trade.commission,
+        Trade.slippage,
+        Trade.reason,
+    ).where(*conditions)
+    rows = session.execute(page.apply(query, Trade.timestamp.desc(), Trade.id.desc())).all()
+    return rows, int(session.execute(total).scalar_one())
 
 
 def backtest_runs(session: Session) -> Sequence[AnyRow]:

@@ -6,12 +6,18 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, and_, func, literal, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from stratops.api.queries.rows import AnyRow
 from stratops.core.db import (
+    BacktestRun,
     PerformanceSnapshot,
+    PrimaryChange,
+    RunFailure,
+    StrategyConfig,
+    StrategyRun,
+    Trade,
 )
 
 Snap = PerformanceSnapshot
@@ -20,37 +26,24 @@ Snap = PerformanceSnapshot
 def series_query(
     strategy_ids: Sequence[str], start: dt.date | None = None, end: dt.date | None = None
 ) -> Select[*tuple[Any, ...]]:
-    """Daily snapshots of the given strategies, ascending by date within each strategy."""
+    """Daily snapshots of the given strategies, ascending by date within each strategy:
+    (strategy_id, date, equity, baseline, cell, trend, vol, data snapshot id), all served
+    by the covering index `ix_performance_snapshots_series` on Postgres."""
     query = select(
         Snap.strategy_id,
         Snap.snapshot_date,
         Snap.total_equity,
         Snap.baseline_value,
-        Snap.data_snapshot_id,
         Snap.strategy_cell,
         Snap.trend_state,
         Snap.vol_state,
+        Snap.data_snapshot_id,
     ).where(Snap.strategy_id.in_(strategy_ids))
     if start is not None:
         query = query.where(Snap.snapshot_date >= start)
     if end is not None:
         query = query.where(Snap.snapshot_date <= end)
     return query.order_by(Snap.strategy_id, Snap.snapshot_date)
-
-
-def compare_query(strategy_ids: Sequence[str]) -> Select[*tuple[Any, ...]]:
-    """The columns a comparison needs, ascending by date within each strategy."""
-    return (
-        select(
-            Snap.strategy_id,
-            Snap.snapshot_date,
-            Snap.total_equity,
-            Snap.baseline_value,
-            Snap.data_snapshot_id,
-        )
-        .where(Snap.strategy_id.in_(strategy_ids))
-        .order_by(Snap.strategy_id, Snap.snapshot_date)
-    )
 
 
 def snapshots(
@@ -90,20 +83,16 @@ def snapshot_extent(session: Session, strategy_id: str) -> AnyRow:
     return session.execute(query).one()
 
 
-def latest_cells(session: Session, strategy_ids: Sequence[str]) -> dict[str, int | None]:
-    """The regime cell of each strategy's newest snapshot."""
-    last = (
-        select(Snap.strategy_id, func.max(Snap.snapshot_date).label("day"))
-        .where(Snap.strategy_id.in_(strategy_ids))
-        .group_by(Snap.strategy_id)
-        .subquery()
-    )
-    query = select(Snap.strategy_id, Snap.strategy_cell).join(
-        last, and_(Snap.strategy_id == last.c.strategy_id, Snap.snapshot_date == last.c.day)
-    )
-    return {row.strategy_id: row.strategy_cell for row in session.execute(query)}
-
-
-def ledger_version(session: Session) -> int:
-    """Changes whenever a snapshot is added: the newest snapshot id (0 when none)."""
-    return int(session.execute(select(func.coalesce(func.max(Snap.id), literal(0)))).scalar_one())
+def ledger_version(session: Session) -> tuple[Any, ...]:
+    """Changes whenever the ledger gains a row or a configuration changes: the newest id
+    of every append-only table, and the count and newest update of the configurations.
+    One statement of primary-key probes (and a scan of the small configuration table)."""
+    newest = [
+        select(func.max(model.id)).scalar_subquery()
+        for model in (Snap, StrategyRun, RunFailure, Trade, BacktestRun, PrimaryChange)
+    ]
+    configs = [
+        select(func.count()).select_from(StrategyConfig).scalar_subquery(),
+        select(func.max(StrategyConfig.updated_at)).scalar_subquery(),
+    ]
+    return tuple(session.execute(select(*newest, *configs)).one())

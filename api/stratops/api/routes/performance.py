@@ -16,9 +16,11 @@ from stratops.api.context import (
     AppContext,
     Context,
     DbSession,
+    not_found,
     require_known,
 )
 from stratops.api.overview import capital_of
+from stratops.api.queries.columnar import series_columns
 from stratops.api.routes._params import EndDate, OptionalStrategyId, StartDate, check_range, invalid
 from stratops.api.schemas import CompareResponse, ErrorMessage, PerformanceResponse
 
@@ -52,19 +54,13 @@ def performance(
     end: EndDate = None,
 ) -> PerformanceResponse:
     check_range(start, end)
-    chosen = _strategy_or_primary(session, strategy_id)
-    rows = queries.snapshots(session, [chosen], start, end)
-    name = queries.configs(session).get(chosen)
+    chosen, name, spec = _strategy_or_primary(session, strategy_id)
+    columns = series_columns(session, [chosen], start, end).get(chosen)
     from_first_run = start is None or (
-        bool(rows) and start <= queries.snapshot_extent(session, chosen).first
+        columns is not None and start <= queries.snapshot_extent(session, chosen).first
     )
-    return series.performance(
-        chosen,
-        name.display_name if name is not None else chosen,
-        rows,
-        context.settings.risk_free_rate,
-        capital_of(name.spec) if name is not None and from_first_run else None,
-    )
+    capital = capital_of(spec) if from_first_run else None
+    return series.performance(chosen, name, columns, context.settings.risk_free_rate, capital)
 
 
 @router.get(
@@ -106,18 +102,23 @@ async def performance_compare(
 def _comparison(context: AppContext, strategy_ids: list[str], include_series: bool) -> bytes:
     """One session for the whole computation; never committed (closing rolls back)."""
     with Session(context.engine) as session:
-        for sid in strategy_ids:
-            require_known(session, sid)
         daily = series.daily_series(session, strategy_ids)
+        for s in daily:  # an id without snapshots: unknown (404) or simply not run yet
+            if not len(s.dates):
+                require_known(session, s.strategy_id)
     result = compare(daily, context.settings.risk_free_rate, include_series)
     return CompareResponse(comparison=result).model_dump_json().encode()
 
 
-def _strategy_or_primary(session: Session, strategy_id: str | None) -> str:
-    if strategy_id is not None:
-        require_known(session, strategy_id)
-        return strategy_id
-    primary = queries.primary_id(session)
-    if primary is None:
+def _strategy_or_primary(
+    session: Session, strategy_id: str | None
+) -> tuple[str, str, dict[str, Any] | None]:
+    """The strategy asked for (default: the primary), its display name and spec (None
+    without a configuration), or a 404."""
+    chosen = strategy_id if strategy_id is not None else queries.primary_id(session)
+    if chosen is None:
         raise HTTPException(404, "no primary strategy is configured; pass strategy_id")
-    return primary
+    named = queries.name_and_spec(session, chosen)
+    if named is None:
+        raise not_found(chosen)
+    return chosen, *named

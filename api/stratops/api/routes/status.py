@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from stratops.api import views
 from stratops.api.context import Context, DbSession
 from stratops.api.missed import lateness_by_strategy
-from stratops.api.queries.runs import schedules
+from stratops.api.routes.strategies import StrategyPage
 from stratops.api.schemas import StatusResponse
 
 router = APIRouter(prefix="/api/status", tags=["status"])
@@ -26,12 +26,15 @@ router = APIRouter(prefix="/api/status", tags=["status"])
         "strategies are never stale."
     ),
 )
-def strategies_status(context: Context, session: DbSession) -> StatusResponse:
+def strategies_status(context: Context, session: DbSession, page: StrategyPage) -> StatusResponse:
     now = context.clock()
     grace = dt.timedelta(minutes=context.settings.missed_run_grace_minutes)
-    ledger = views.Ledger(session)
-    late = lateness_by_strategy(schedules(session), now, grace)
+    ledger = views.Ledger(session, page=page)
+    late = lateness_by_strategy(ledger.schedules(), now, grace)
     return StatusResponse(
         checked_at=now,
+        total=views.total(session, ledger, page),
+        limit=page.limit,
+        offset=page.offset,
         strategies={sid: ledger.status(sid, late.get(sid)) for sid in ledger.ids},
     )

@@ -2,25 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from stratops.api import views
-from stratops.api.context import DbSession, StrategyIdPath, not_found, require_known
+from stratops.api.context import DbSession, StrategyIdPath, require_known
+from stratops.api.pagination import Page, paging
 from stratops.api.schemas import ErrorMessage, StrategyDetail, StrategyList, StrategyState
 
 router = APIRouter(prefix="/api/strategies", tags=["strategies"])
+MAX_PAGE = 1000
+StrategyPage = Annotated[Page, Depends(paging(default=MAX_PAGE, maximum=MAX_PAGE))]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorMessage, "description": "Unknown strategy."}
 }
 
 
-@router.get("", response_model=StrategyList, summary="All strategies, primary first")
-def list_strategies(session: DbSession) -> StrategyList:
-    """Every strategy with a configuration or ledger rows, with its latest run."""
-    ledger = views.Ledger(session)
-    return StrategyList(strategies=[ledger.summary(sid) for sid in ledger.ids])
+@router.get(
+    "", response_model=StrategyList, summary="All strategies, primary first, a page at a time"
+)
+def list_strategies(session: DbSession, page: StrategyPage) -> StrategyList:
+    """Every strategy with a configuration or ledger rows, with its latest run: primary
+    first, then by id."""
+    ledger = views.Ledger(session, page=page)
+    return StrategyList(
+        strategies=[ledger.summary(sid) for sid in ledger.ids],
+        total=views.total(session, ledger, page),
+        limit=page.limit,
+        offset=page.offset,
+    )
 
 
 @router.get(
@@ -30,9 +41,8 @@ def list_strategies(session: DbSession) -> StrategyList:
     summary="One strategy's configuration and history extent",
 )
 def get_strategy(strategy_id: StrategyIdPath, session: DbSession) -> StrategyDetail:
-    ledger = views.Ledger(session)
-    if strategy_id not in ledger.ids:
-        raise not_found(strategy_id)
+    require_known(session, strategy_id)
+    ledger = views.Ledger(session, strategy_id)
     return views.detail(session, ledger, strategy_id)
 
 

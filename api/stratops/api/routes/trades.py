@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends
 
 from stratops.api import queries
 from stratops.api.context import DbSession, require_known
+from stratops.api.pagination import Page, paging
 from stratops.api.routes._params import EndDate, OptionalStrategyId, StartDate, check_range
 from stratops.api.schemas import ErrorMessage, TradeList, TradeRow
 
@@ -23,19 +24,18 @@ MAX_LIMIT = 1000
 )
 def list_trades(
     session: DbSession,
+    page: Annotated[Page, Depends(paging(default=100, maximum=MAX_LIMIT))],
     strategy_id: OptionalStrategyId = None,
     start: StartDate = None,
     end: EndDate = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size.")] = 100,
-    offset: Annotated[int, Query(ge=0, le=10**9, description="Rows to skip.")] = 0,
 ) -> TradeList:
     check_range(start, end)
     if strategy_id is not None:
         require_known(session, strategy_id)
-    rows, total = queries.trades(session, strategy_id, start, end, limit, offset)
+    rows, total = queries.trades(session, strategy_id, start, end, page)
     return TradeList(
         trades=[TradeRow.model_validate(row._asdict()) for row in rows],
         total=total,
-        limit=limit,
-        offset=offset,
+        limit=page.limit,
+        offset=page.offset,
     )

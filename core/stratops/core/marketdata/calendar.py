@@ -55,8 +55,13 @@ def _day(value: DateLike) -> pd.Timestamp:
     return stamp
 
 
+@functools.lru_cache(maxsize=1024)
 def sessions(start: DateLike, end: DateLike) -> pd.DatetimeIndex:
-    """NYSE sessions from `start` to `end`, both inclusive, as tz-naive midnight dates."""
+    """NYSE sessions from `start` to `end`, both inclusive, as tz-naive midnight dates.
+
+    Memoized (the index is immutable): the API's status page asks for the same
+    few ranges for every one of hundreds of strategies.
+    """
     index: pd.DatetimeIndex = _xnys().sessions_in_range(_day(start), _day(end))
     return pd.DatetimeIndex(index.to_numpy(), name="date")
 
@@ -75,6 +80,15 @@ def previous_session(day: DateLike) -> date:
 
 
 def last_completed_session(now: datetime | None = None, timing: Timing = "close") -> date:
+    """See `_last_completed_session`; memoized for an explicit `now` (the API judges
+    hundreds of strategies against one `now` per request)."""
+    if now is None:
+        return _last_completed_session(datetime.now(UTC), timing)
+    return _last_completed_session(now, timing)
+
+
+@functools.lru_cache(maxsize=256)
+def _last_completed_session(now: datetime, timing: Timing) -> date:
     """The session whose bar a run at `now` may expect to find in the data.
 
     With timing `close` that is the last session whose close (early closes
@@ -82,7 +96,7 @@ def last_completed_session(now: datetime | None = None, timing: Timing = "close"
     opened, because an open-timed run fills at that session's open. A naive
     `now` is taken as UTC; the default is the current time.
     """
-    moment = pd.Timestamp(now if now is not None else datetime.now(UTC))
+    moment = pd.Timestamp(now)
     moment = moment.tz_localize(UTC) if moment.tzinfo is None else moment.tz_convert(UTC)
     _day(moment)
     edges = _xnys().closes if timing == "close" else _xnys().opens

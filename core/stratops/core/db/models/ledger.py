@@ -39,6 +39,16 @@ class SnapshotValues:
     created_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
 
 
+SERIES_COLUMNS = (
+    "total_equity",
+    "baseline_value",
+    "strategy_cell",
+    "trend_state",
+    "vol_state",
+    "data_snapshot_id",
+)
+
+
 class PerformanceSnapshot(SnapshotValues, Base):
     """Equity, regime and positions of one strategy at the end of one trading day.
 
@@ -51,6 +61,13 @@ class PerformanceSnapshot(SnapshotValues, Base):
         UniqueConstraint("strategy_id", "snapshot_date"),
         Index("idx_perf_snapshots_strategy", "strategy_id", "snapshot_date"),
         Index(None, "timestamp"),
+        # The read API's series: an index-only scan on Postgres (migration 0005).
+        Index(
+            "ix_performance_snapshots_series",
+            "strategy_id",
+            "snapshot_date",
+            postgresql_include=list(SERIES_COLUMNS),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -67,7 +67,10 @@ class RunFailure(Base):
     (`stale_data`, `invalid_state`, ...), `message` the one line shown to people."""
 
     __tablename__ = "run_failures"
-    __table_args__ = (Index(None, "strategy_id", "trade_date"),)
+    __table_args__ = (
+        Index(None, "strategy_id", "trade_date"),
+        Index(None, "strategy_id", "id"),  # the latest failure per strategy (migration 0005)
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     strategy_id: Mapped[str] = mapped_column(String(50))

@@ -53,8 +53,8 @@ export async function renderCompare(view, ctx) {
   );
   const chart = equityChart(equityHost, seconds, lines, { log, rebased: true });
   performances.forEach((perf, i) => {
-    const own = perf.series.map((p) => toSeconds(p.date));
-    regimeBand(bands, chart, ids[i], own, perf.series.map((p) => p.cell));
+    const own = perf.series.dates.map(toSeconds);
+    regimeBand(bands, chart, ids[i], own, perf.series.cell);
   });
   drawdownChart(ddHost, seconds, lines.filter((l) => l.label !== "QQQ").map((l) => ({ ...l, values: drawdowns(l.values) })));
 }

@@ -21,7 +21,9 @@ function tone(value) {
 
 function cards(body, summary, capital) {
   const m = body.metrics;
-  const last = body.series[body.series.length - 1];
+  const s = body.series; // column arrays: s.equity[i] is day i
+  const i = s.dates.length - 1;
+  const last = i >= 0 ? { equity: s.equity[i], trend: s.trend[i], vol: s.vol[i] } : null;
   const cell = cellOf(body.current_regime);
   const regime = cell
     ? h("span", { class: `cell cell-${cell}` }, `Cell ${cell} · ${CELL_NAMES[cell]}`)
@@ -48,7 +50,7 @@ export async function renderPerformance(view, ctx) {
     body.period.start_date ? h("span", { class: "muted" }, `${body.period.start_date} → ${body.period.end_date}`) : null);
   view.append(title);
   if (numbers.synthetic) view.append(syntheticLabel("These paper-trading results"));
-  if (!body.series.length) {
+  if (!body.series.dates.length) {
     view.append(notice(ctx.range.start || ctx.range.end
       ? "No snapshots in this date range." : "No snapshots yet: this strategy has not completed a run."));
     return;
@@ -56,7 +58,7 @@ export async function renderPerformance(view, ctx) {
   const fromStart = !ctx.range.start || ctx.range.start <= (numbers.first_date || "");
   const capital = fromStart ? numbers.initial_capital || null : null;
   view.append(cards(body, ctx.summary, capital));
-  const seconds = body.series.map((p) => toSeconds(p.date));
+  const seconds = body.series.dates.map(toSeconds);
   const equityHost = h("div", { class: "chart", id: "equity-chart" });
   const bands = h("div", { class: "bands" });
   const ddHost = h("div", { class: "chart", id: "drawdown-chart" });
@@ -68,14 +70,14 @@ export async function renderPerformance(view, ctx) {
       capital ? h("p", { class: "footnote" }, `Measured from the initial capital of ${usd(capital)}.`) : null),
     holdingsPanel(state),
   );
-  const lines = [{ label: body.strategy_id, values: body.series.map((p) => p.equity), color: PALETTE[0] }];
-  if (body.series.some((p) => p.baseline !== null)) {
-    lines.push({ label: "QQQ", values: body.series.map((p) => p.baseline), color: BASELINE_COLOR, dash: true });
+  const lines = [{ label: body.strategy_id, values: body.series.equity, color: PALETTE[0] }];
+  if (body.series.baseline.some((v) => v !== null)) {
+    lines.push({ label: "QQQ", values: body.series.baseline, color: BASELINE_COLOR, dash: true });
   }
   const chart = equityChart(equityHost, seconds, lines, { log: ctx.log });
-  regimeBand(bands, chart, body.strategy_id, seconds, body.series.map((p) => p.cell));
+  regimeBand(bands, chart, body.strategy_id, seconds, body.series.cell);
   drawdownChart(ddHost, seconds, [
-    { label: body.strategy_id, values: body.series.map((p) => p.drawdown), color: PALETTE[0] },
+    { label: body.strategy_id, values: body.series.drawdown, color: PALETTE[0] },
   ]);
-  analysisPanels(view, body.series.map((p) => p.date), lines[0].values, { base: capital, label: body.strategy_id });
+  analysisPanels(view, body.series.dates, lines[0].values, { base: capital, label: body.strategy_id });
 }

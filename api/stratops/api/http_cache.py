@@ -1,0 +1,116 @@
+"""HTTP caching that browsers and proxies understand: a weak `ETag` from the ledger
+version on every ledger-derived GET, `If-None-Match` answered with 304, and
+`Cache-Control: no-cache` so a cache keeps the body but asks before reusing it.
+
+The ETag is a digest of the ledger version (see `queries.ledger_version`), the
+API version and its settings, and the current window of wall-clock time (five
+minutes in the app): a change the version cannot see (a transaction that
+commits an older id late) is hidden behind a 304 for at most one window, and
+replicas agree on the tag because they agree on the clock. A revalidation whose tag
+still matches costs one memoized version read and no query at all. The tag is
+weak because gzip may change the bytes while the content stays the same.
+
+Routes whose answer depends on the time of the request (`/api/status`: "stale"
+is judged against now) carry no ETag.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Hashable
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from stratops.api.cache import MemoizedVersion
+
+CACHED_PREFIX = "/api/"
+UNCACHED_PREFIXES = ("/api/status",)
+CACHE_CONTROL = "no-cache"
+
+
+def etag(fingerprint: str, version: Hashable, window: int | None) -> str:
+    """The weak entity tag for one ledger version (and time window)."""
+    digest = hashlib.blake2s(f"{fingerprint}|{version!r}|{window}".encode(), digest_size=12)
+    return f'W/"{digest.hexdigest()}"'
+
+
+def matches(if_none_match: str | None, tag: str) -> bool:
+    """RFC 9110 weak comparison against an `If-None-Match` list (or `*`)."""
+    if not if_none_match:
+        return False
+    wanted = tag.removeprefix("W/")
+    for candidate in if_none_match.split(","):
+        candidate = candidate.strip()
+        if candidate == "*" or candidate.removeprefix("W/") == wanted:
+            return True
+    return False
+
+
+def cached_path(method: str, path: str) -> bool:
+    return (
+        method in ("GET", "HEAD")
+        and path.startswith(CACHED_PREFIX)
+        and not path.startswith(UNCACHED_PREFIXES)
+    )
+
+
+class LedgerETag:
+    """ASGI middleware: ETag and 304 for the ledger-derived GET routes."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        version: MemoizedVersion,
+        fingerprint: str,
+        window_seconds: float,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.app = app
+        self.version = version
+        self.fingerprint = fingerprint
+        self.window_seconds = window_seconds
+        self.wall_clock = wall_clock
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not cached_path(scope["method"], scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        tag = await self._current_tag()
+        if tag is None:  # the database is down: let the route answer 503
+            await self.app(scope, receive, send)
+            return
+        if matches(Headers(scope=scope).get("if-none-match"), tag):
+            await _not_modified(send, tag)
+            return
+
+        async def send_tagged(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 200:
+                headers = MutableHeaders(scope=message)
+                headers["ETag"] = tag
+                headers["Cache-Control"] = CACHE_CONTROL
+            await send(message)
+
+        await self.app(scope, receive, send_tagged)
+
+    async def _current_tag(self) -> str | None:
+        version = self.version.fresh()
+        if version is None:
+            try:
+                version = await run_in_threadpool(self.version.refresh)
+            except Exception:  # any driver error: no tag; the route reports the database
+                return None
+        window = int(self.wall_clock() // self.window_seconds) if self.window_seconds > 0 else None
+        return etag(self.fingerprint, version, window)
+
+
+async def _not_modified(send: Send, tag: str) -> None:
+    headers = [
+        (b"etag", tag.encode("latin-1")),
+        (b"cache-control", CACHE_CONTROL.encode("latin-1")),
+        (b"vary", b"Accept-Encoding"),
+    ]
+    await send({"type": "http.response.start", "status": 304, "headers": headers})
+    await send({"type": "http.response.body", "body": b""})
