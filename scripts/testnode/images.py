@@ -159,18 +159,24 @@ def requirements() -> dict[str, object]:
 
 
 def wheelhouse() -> Path:
-    """Wheels of every dependency the Dockerfile installs, built on the host (cp311)."""
-    if sys.version_info[:2] != (3, 11):
-        raise ImageError("the wheelhouse must be built with Python 3.11 (Debian bookworm's)")
-    key = digest([b"wheels-v1", json.dumps(requirements(), sort_keys=True).encode()])
+    """Wheels of every dependency the Dockerfile installs, resolved and built by the host's
+    Debian Python: the same bookworm 3.11 as the image, so every pin fits it (a newer
+    3.11 would pick releases that refuse bookworm's 3.11.2)."""
+    python = shutil.which("python3", path="/usr/bin")
+    if python is None:
+        raise ImageError("the wheelhouse needs Debian's /usr/bin/python3 and python3-pip")
+    version = run([python, "-c", "import sys; print(sys.version.split()[0])"]).strip()
+    key = digest(
+        [b"wheels-v2", version.encode(), json.dumps(requirements(), sort_keys=True).encode()]
+    )
     target = CACHE / f"wheels-{key}"
     if target.is_dir():
         return target
     work = Path(tempfile.mkdtemp(prefix="wheels.", dir=CACHE))
     started = time.monotonic()
-    log("building the wheelhouse ...")
+    log(f"building the wheelhouse with Python {version} ...")
     reqs = ["build", "setuptools>=69", "wheel", f"{PROJECT}[yahoo]"]
-    run([sys.executable, "-m", "pip", "wheel", "--quiet", "--wheel-dir", str(work), *reqs])
+    run([python, "-m", "pip", "wheel", "--quiet", "--wheel-dir", str(work), *reqs])
     for own in work.glob("stratops-*.whl"):
         own.unlink()  # the Dockerfile builds and installs its own wheel
     os.replace(work, target)

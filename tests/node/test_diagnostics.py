@@ -58,8 +58,12 @@ RESTRICTED = {
             "/no/such/entrypoint",
         ),
         (
-            "refused-privileged",
-            {"command": ["sleep", "60"], "securityContext": RESTRICTED | {"privileged": True}},
+            "refused-net-admin",
+            {
+                "command": ["sleep", "60"],
+                "securityContext": RESTRICTED
+                | {"capabilities": {"drop": ["ALL"], "add": ["NET_ADMIN"]}},
+            },
             'violates PodSecurity "restricted',
         ),
     ],
