@@ -142,10 +142,22 @@ def base_rootfs() -> Path:
         partial = work / "rootfs.tar"
         run(["tar", "--numeric-owner", "-C", str(root), "-cf", str(partial), "."])
         os.replace(partial, tar)
+        prune(tar)
         log(f"root filesystem cached in {time.monotonic() - started:.0f}s")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return tar
+
+
+def prune(current: Path) -> None:
+    """Drop older versions of a cache entry (same name up to the key) once a new one exists."""
+    stem = current.name.rsplit("-", 1)[0]
+    for stale in current.parent.glob(f"{stem}-*"):
+        if stale != current and stale.suffix == current.suffix:
+            if stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
+            else:
+                stale.unlink(missing_ok=True)
 
 
 def requirements() -> dict[str, object]:
@@ -180,6 +192,7 @@ def wheelhouse() -> Path:
     for own in work.glob("stratops-*.whl"):
         own.unlink()  # the Dockerfile builds and installs its own wheel
     os.replace(work, target)
+    prune(target)
     log(f"wheelhouse cached in {time.monotonic() - started:.0f}s")
     return target
 
@@ -218,9 +231,7 @@ def save(image: str, target: Path) -> None:
     partial.unlink(missing_ok=True)
     buildah("push", image, f"docker-archive:{partial}:{image}")
     os.replace(partial, target)
-    for stale in target.parent.glob(target.name.rsplit("-", 1)[0] + "-*.tar"):
-        if stale != target:
-            stale.unlink()
+    prune(target)
 
 
 def build(containerfile: Path, context: Path, tag: str, build_args: dict[str, str]) -> None:
