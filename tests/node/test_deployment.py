@@ -106,10 +106,10 @@ def today() -> dt.date:
 
 def latest_session() -> dt.date:
     """The latest NYSE session on or before today (New York time)."""
-    import exchange_calendars as xcals
+    from stratops.core.marketdata import calendar
 
-    calendar = xcals.get_calendar("XNYS")
-    return calendar.date_to_session(today().isoformat(), direction="previous").date()
+    day = today()
+    return day if calendar.is_session(day) else calendar.previous_session(day)
 
 
 @pytest.fixture(scope="module")
