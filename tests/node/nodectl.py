@@ -120,9 +120,27 @@ def selector_of(obj: dict[str, Any]) -> str:
 # ------------------------------------------------------------------ waits
 
 
+# Failures no amount of waiting repairs: the pod is refused, or its container cannot
+# start (missing entrypoint, image absent from the node). A CrashLoopBackOff is not
+# among them: the operator's init container loops until Postgres answers.
+FATAL = (
+    "violates PodSecurity",
+    "StartError",
+    "RunContainerError",
+    "CreateContainerError",
+    "CreateContainerConfigError",
+    "ErrImageNeverPull",
+    "InvalidImageName",
+)
+
+
 def wait_rollout(kubectl: Kubectl, kind: str, name: str, timeout: float = 300) -> None:
-    """Deployment or StatefulSet: every replica updated and ready (its probes pass)."""
+    """Deployment or StatefulSet: every replica updated and ready (its probes pass).
+
+    Fails at once, naming the object and the reason, on a failure in FATAL.
+    """
     deadline = time.monotonic() + timeout
+    owners = [(kind, name), ("ReplicaSet", name)] if kind == "Deployment" else [(kind, name)]
     obj: dict[str, Any] = {}
     while time.monotonic() < deadline:
         obj = kubectl.json(kind.lower(), name)
@@ -134,8 +152,10 @@ def wait_rollout(kubectl: Kubectl, kind: str, name: str, timeout: float = 300) -
             and status.get("updatedReplicas", 0) == want
         ):
             return
+        why = diagnose(kubectl, selector_of(obj), owners)
+        if any(marker in why for marker in FATAL):
+            raise NodeTierError(f"{kind} {NAMESPACE}/{name} not ready: {why}")
         time.sleep(2)
-    owners = [(kind, name), ("ReplicaSet", name)] if kind == "Deployment" else [(kind, name)]
     why = diagnose(kubectl, selector_of(obj), owners)
     raise NodeTierError(f"{kind} {NAMESPACE}/{name} not ready after {timeout:.0f}s: {why}")
 
