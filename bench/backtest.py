@@ -32,8 +32,8 @@ from stratops.core.broker import PortfolioState
 from stratops.core.manifests import load_strategy
 from stratops.core.marketdata.cache import load_market_data
 from stratops.core.marketdata.frames import MarketData
-from stratops.core.strategies import build_strategy
 from stratops.core.strategies.hierarchical_adaptive.params import HierarchicalAdaptiveParams
+from stratops.core.strategies.registry import build_strategy
 
 ROOT = Path(__file__).resolve().parents[1]
 START, END = dt.date(2010, 1, 1), dt.date(2025, 12, 12)

@@ -14,7 +14,7 @@ If the migrating user may not create roles, create the role once beforehand
 (`CREATE ROLE stratops_readonly NOLOGIN`); this migration then only grants.
 
 Revision ID: 0004
-Revises: 0003
+Revises: 0000
 Create Date: 2026-02-01
 """
 
@@ -23,7 +23,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0004"
-down_revision = "0003"
+down_revision = "0000"
 branch_labels = None
 depends_on = None
 

@@ -23,14 +23,14 @@ def test_upgrade_current_and_downgrade(db_url: str, capsys: pytest.CaptureFixtur
     assert _stdout(capsys, "db", "upgrade", "--db", db_url).endswith(f": {head} (head)")
     assert _stdout(capsys, "db", "current", "--db", db_url) == f"{head} (head)"
     assert _stdout(capsys, "db", "downgrade", "-1", "--db", db_url).endswith(
-        f": 0003 (head is {head})"
+        f": 0000 (head is {head})"
     )
     _stdout(capsys, "db", "downgrade", "base", "--db", db_url)
     assert (
         _stdout(capsys, "db", "current", "--db", db_url) == f"none (not migrated; head is {head})"
     )
-    _stdout(capsys, "db", "upgrade", "0002", "--db", db_url)
-    assert current_revision(db_url) == "0002"
+    _stdout(capsys, "db", "upgrade", "0000", "--db", db_url)
+    assert current_revision(db_url) == "0000"
 
 
 def test_the_url_comes_from_the_environment(
@@ -41,11 +41,11 @@ def test_the_url_comes_from_the_environment(
     assert current_revision(db_url) == head_revision()
 
 
-def test_stamp_adopts_a_database_without_running_migrations(
+def test_stamp_records_a_revision_without_running_migrations(
     db_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _stdout(capsys, "db", "stamp", "0001", "--db", db_url)
-    assert current_revision(db_url) == "0001"
+    _stdout(capsys, "db", "stamp", "0000", "--db", db_url)
+    assert current_revision(db_url) == "0000"
 
 
 @pytest.mark.parametrize(
@@ -82,6 +82,16 @@ def test_an_unknown_revision_is_one_line(
     assert (
         capsys.readouterr().err == "stratops: error: Can't locate revision identified by '0099'\n"
     )
+
+
+def test_downgrade_help_states_what_the_rollback_does_with_later_rows(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["db", "downgrade", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "`legacy` rolls an adopted legacy database back" in text
+    assert "the rollback refuses while they exist, unless --discard-later-rows is given" in text
 
 
 def test_the_installed_command_reports_without_a_traceback() -> None:

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+MANIFESTS = ROOT / "manifests" / "strategies"
+INVALID = ROOT / "tests" / "fixtures" / "manifests" / "invalid"
 SUBPACKAGE_DIRS = {
     "stratops.core": ROOT / "core" / "stratops" / "core",
     "stratops.operator": ROOT / "operator" / "stratops" / "operator",
@@ -73,6 +75,16 @@ def test_every_module_imports_from_the_wheel(installed: Path) -> None:
     probe = "import stratops.core, sys; print(stratops.core.__file__)"
     where = _run(installed, str(installed / "bin" / "python"), "-c", probe).stdout
     assert str(installed) in where, "imported from the source tree, not the wheel"
+
+
+def test_validate_resolves_classes_and_parameter_models_from_the_wheel(installed: Path) -> None:
+    """Both entry-point groups ship: classes and their engine-free parameter models."""
+    exe = str(installed / "bin" / "stratops")
+    good = _run(installed, exe, "validate", *map(str, sorted(MANIFESTS.glob("*.yaml"))))
+    assert good.returncode == 0, good.stderr
+    bad = _run(installed, exe, "validate", str(INVALID / "sma-fast-not-below-slow.yaml"))
+    assert bad.returncode == 1
+    assert "spec.parameters.sma_fast: must be below sma_slow" in bad.stderr
 
 
 def test_migrations_ship_in_the_wheel(installed: Path) -> None:

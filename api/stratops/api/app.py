@@ -52,6 +52,7 @@ def create_app(settings: ApiSettings, clock: Callable[[], dt.datetime] = utc_now
         description=DESCRIPTION,
         lifespan=lifespan,
         redoc_url=None,
+        docs_url=None,  # served by routes.dashboard from local files
     )
     app.state.context = context
     install_metrics(app, engine, clock, dt.timedelta(minutes=settings.missed_run_grace_minutes))

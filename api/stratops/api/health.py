@@ -1,11 +1,13 @@
-"""Health of a strategy's schedule: ok, stale or failing (pure, given the calendar).
+"""Health of a strategy's schedule: ok, stale or failing (pure).
+
+One rule decides whether a strategy is late, and it is the operator's
+missed-run rule (`stratops.core.schedule`, applied in `stratops.api.missed`
+with one grace period): a strategy is
 
 * failing: the latest attempt failed (a `run_failures` row newer than the last
   completed run, or a failure with no completed run at all);
-* stale: no completed run for the session a run is expected for by now. That
-  session is the last NYSE session whose open (open-timed strategies) or close
-  (close-timed) lies at least the grace period in the past, so a 09:45 run is
-  not reported missing at 09:31;
+* stale: a scheduled NYSE session has no completed run a grace period after
+  its scheduled time (the sessions the status lists as `missed`);
 * ok otherwise. A suspended strategy is never stale (it is not scheduled), but
   can still be failing when its last attempt failed.
 """
@@ -13,13 +15,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
 
 from stratops.api.schemas import Health
-from stratops.core.marketdata import calendar
-
-Timing = Literal["open", "close"]
+from stratops.core.schedule import missed_message
 
 
 @dataclass(frozen=True)
@@ -32,18 +32,6 @@ class RunFacts:
     failure_trade_date: dt.date | None
     failure_at: dt.datetime | None
     failure_message: str | None
-
-
-def timing_of(spec: dict[str, Any]) -> Timing:
-    """The execution timing from a TradingStrategy spec (`execution.timing`), default close."""
-    execution = spec.get("execution")
-    timing = execution.get("timing") if isinstance(execution, dict) else None
-    return "open" if timing == "open" else "close"
-
-
-def expected_session(now: dt.datetime, timing: Timing, grace: dt.timedelta) -> dt.date:
-    """The session whose run should exist at `now` (see the module docstring)."""
-    return calendar.last_completed_session(now - grace, timing=timing)
 
 
 def last_attempt_failed(facts: RunFacts) -> bool:
@@ -59,17 +47,12 @@ def last_attempt_failed(facts: RunFacts) -> bool:
     )
 
 
-def judge(facts: RunFacts, expected: dt.date) -> tuple[Health, str | None]:
+def judge(facts: RunFacts, missed: Sequence[dt.date]) -> tuple[Health, str | None]:
     """Health and, unless ok, the one sentence that explains it."""
     if last_attempt_failed(facts):
         return "failing", facts.failure_message or "the last run failed"
-    if not facts.is_active:
+    if not facts.is_active or not missed:
         return "ok", None
-    if facts.last_trade_date is None:
-        return "stale", f"no completed run yet; one was expected for {expected.isoformat()}"
-    if facts.last_trade_date < expected:
-        return "stale", (
-            f"last completed run is for {facts.last_trade_date.isoformat()}; "
-            f"one was expected for {expected.isoformat()}"
-        )
-    return "ok", None
+    last = facts.last_trade_date
+    ran = f"last completed run is for {last.isoformat()}" if last else "no completed run yet"
+    return "stale", f"{missed_message(missed)}; {ran}"

@@ -185,26 +185,39 @@ class BacktestList(Model):
     strategies: list[BacktestInfo]
 
 
-class BacktestPoint(Model):
-    date: dt.date
-    portfolio_value: float
-    baseline_value: float | None
-    buyhold_value: float | None = None
-    cell: int | None
-    trend: str | None
-    vol: str | None
+class BacktestSeries(Model):
+    """A backtest's sessions as column arrays (index i of every list is session i): a
+    fraction of the size of one object per point, and what the charts take directly.
+    Money is rounded to cents."""
+
+    date: list[dt.date]
+    portfolio_value: list[float]
+    baseline_value: list[float | None] = Field(description="QQQ buy-and-hold, same capital.")
+    buyhold_value: list[float | None] = Field(
+        description="Buy-and-hold of the baseline (the export's BuyHold_Value column)."
+    )
+    cell: list[int | None]
+    trend: list[str | None]
+    vol: list[str | None]
 
 
 class BacktestData(Model):
     info: BacktestInfo
     initial_capital: float | None
+    period: Period
     metrics: Metrics
     baseline_metrics: Metrics | None
     alpha: float | None = Field(description="Strategy CAGR minus baseline CAGR, percent points.")
-    reported: dict[str, float | str] = Field(
-        description="Metrics as stored with the backtest (or a CSV header), for reference."
+    trades: int | None = Field(description="Closing (sell) fills, as stored with the run.")
+    fills: int | None = Field(description="All fills, as stored with the run.")
+    sessions_by_cell: dict[str, int] = Field(
+        description="Sessions spent in each regime cell (`1`..`6`) within the window."
     )
-    points: list[BacktestPoint]
+    reported: dict[str, bool | int | float | str] = Field(
+        description="Metrics as stored with the backtest (or a CSV header), for reference; "
+        "counts stay integers and flags booleans."
+    )
+    series: BacktestSeries
 
 
 class StrategyStatus(Model):
@@ -216,7 +229,10 @@ class StrategyStatus(Model):
     last_trade_date: dt.date | None
     result: RunResult | None = Field(description="Outcome of the latest attempt.")
     equity: float | None
-    expected_session: dt.date = Field(description="The session a run is expected for by now.")
+    expected_session: dt.date | None = Field(
+        description="The newest session the schedule made due by now (a grace period after its "
+        "scheduled time); null when none is due yet or the strategy is not configured."
+    )
     missed: list[dt.date] = Field(
         default_factory=list,
         description="Scheduled NYSE sessions with no completed run a grace period after their "

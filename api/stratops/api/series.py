@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from itertools import groupby
 
@@ -14,9 +15,17 @@ from stratops.api.schemas import PerformancePoint, PerformanceResponse, Period
 
 
 def performance(
-    strategy_id: str, display_name: str, rows: Sequence[AnyRow], rf: float
+    strategy_id: str,
+    display_name: str,
+    rows: Sequence[AnyRow],
+    rf: float,
+    capital: float | None = None,
 ) -> PerformanceResponse:
-    """Metrics and the daily series of one strategy over the rows given (ascending dates)."""
+    """Metrics and the daily series of one strategy over the rows given (ascending dates).
+
+    `capital`, given when the rows start at the strategy's first run, is the curve's
+    first point (on the first date), as in backtests: the first day's costs and move
+    count, so the total return agrees with equity over the initial capital."""
     dates = [r.snapshot_date for r in rows]
     equity = [float(r.total_equity) for r in rows]
     baseline = [r.baseline_value for r in rows]
@@ -43,11 +52,19 @@ def performance(
             end_date=dates[-1] if dates else None,
             trading_days=len(dates),
         ),
-        metrics=analytics.equity_metrics(equity, dates, rf),
+        metrics=analytics.equity_metrics(*_from_capital(capital, equity, dates), rf),
         baseline_metrics=analytics.baseline_metrics(baseline, dates, rf),
         current_regime=analytics.regime_label(rows[-1].strategy_cell) if rows else None,
         series=points,
     )
+
+
+def _from_capital(
+    capital: float | None, equity: list[float], dates: list[dt.date]
+) -> tuple[list[float], list[dt.date]]:
+    if capital is None or not equity:
+        return equity, dates
+    return [capital, *equity], [dates[0], *dates]
 
 
 def daily_series(session: Session, strategy_ids: Sequence[str]) -> list[DailySeries]:

@@ -45,20 +45,13 @@ class ApiSettings(BaseSettings):
     risk_free_rate: float = Field(
         0.0, ge=-0.05, le=0.2, description="Annual risk-free rate for Sharpe and Sortino."
     )
-    stale_grace_minutes: int = Field(
-        60,
-        ge=0,
-        le=24 * 60,
-        description="How long after a session opens (or closes, for close-timed strategies) "
-        "a strategy may still be without a run for it before it counts as stale.",
-    )
     missed_run_grace_minutes: int = Field(
         60,
         ge=0,
         le=24 * 60,
         description="How long after its scheduled time a session may be without a run before "
-        "`missed` lists it; keep it equal to the operator's "
-        "STRATOPS_OPERATOR_MISSED_RUN_GRACE_MINUTES.",
+        "`missed` lists it and the strategy counts as stale (the one lateness rule); use the "
+        "operator's STRATOPS_OPERATOR_MISSED_RUN_GRACE_MINUTES value.",
     )
     cache_seconds: float = Field(
         30.0, ge=0, description="Longest time a cached comparison is reused (0 disables)."

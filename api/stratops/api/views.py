@@ -6,13 +6,13 @@ apart from the queries so the SQL never knows about the response shapes.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from stratops.api import health, queries
+from stratops.api.missed import Lateness
 from stratops.api.queries import AnyRow
 from stratops.api.schemas import (
     Position,
@@ -70,12 +70,12 @@ class Ledger:
             current_equity=run.equity if run is not None else None,
         )
 
-    def status(self, strategy_id: str, now: dt.datetime, grace: dt.timedelta) -> StrategyStatus:
+    def status(self, strategy_id: str, lateness: Lateness | None) -> StrategyStatus:
+        """Health by the missed-run rule: `lateness` is the strategy's (None: not scheduled)."""
         config, run = self.configs.get(strategy_id), self.runs.get(strategy_id)
         facts = self.facts(strategy_id)
-        timing = health.timing_of(config.spec if config is not None else {})
-        expected = health.expected_session(now, timing, grace)
-        verdict, message = health.judge(facts, expected)
+        late = lateness or Lateness()
+        verdict, message = health.judge(facts, late.missed)
         return StrategyStatus(
             state=self.status_name(strategy_id),
             is_primary=bool(config.is_primary) if config is not None else False,
@@ -85,7 +85,8 @@ class Ledger:
             last_trade_date=facts.last_trade_date,
             result="failed" if verdict == "failing" else (run.result if run is not None else None),
             equity=run.equity if run is not None else None,
-            expected_session=expected,
+            expected_session=late.expected,
+            missed=late.missed if facts.is_active else [],
         )
 
 

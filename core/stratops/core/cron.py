@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from stratops.core.errors import UserError
 
@@ -31,6 +32,24 @@ WEEKDAYS = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
 
 class CronError(UserError):
     """A schedule this module cannot read; the message names the field."""
+
+
+class TimeZoneError(UserError):
+    """A time zone the IANA database (which Kubernetes CronJobs use too) does not know."""
+
+
+def parse_time_zone(name: str) -> ZoneInfo:
+    """The zone a schedule fires in; TimeZoneError for a name tzdata does not hold.
+
+    Kubernetes resolves `spec.timeZone` of a CronJob in the same IANA
+    database, so a zone accepted here is one the CronJob accepts.
+    """
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise TimeZoneError(
+            f"unknown time zone {name!r} (an IANA name such as America/New_York)"
+        ) from None
 
 
 @dataclass(frozen=True)

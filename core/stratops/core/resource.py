@@ -8,6 +8,7 @@ identical, so `kubectl` and `stratops validate` never disagree.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Any, Literal
 
@@ -28,7 +29,11 @@ RESOURCE_NAME_PATTERN = r"^[a-z0-9]([-a-z0-9]{0,43}[a-z0-9])?$"
 
 class _Model(BaseModel):
     model_config = ConfigDict(
-        extra="forbid", frozen=True, populate_by_name=True, validate_default=True
+        extra="forbid",
+        frozen=True,
+        populate_by_name=True,
+        validate_default=True,
+        allow_inf_nan=False,
     )
 
 
@@ -170,9 +175,31 @@ class TradingStrategySpec(_Model):
             )
         return value
 
+    @field_validator("parameters")
+    @classmethod
+    def _finite_parameters(cls, value: dict[str, Any]) -> dict[str, Any]:
+        """JSON (the API server, Postgres) has no inf/nan: such a spec could not even be stored."""
+        bad = non_finite_paths(value)
+        if bad:
+            raise ValueError(f"{', '.join(bad)}: must be a finite number (not inf or nan)")
+        return value
+
     @property
     def label(self) -> str:
         return self.display_name or self.strategy_id
+
+
+def non_finite_paths(value: Any, path: str = "") -> list[str]:
+    """Dotted paths of every inf/nan float inside nested mappings and lists."""
+    if isinstance(value, float):
+        return [] if math.isfinite(value) else [path]
+    if isinstance(value, dict):
+        items: list[tuple[str, Any]] = [(str(k), v) for k, v in value.items()]
+    elif isinstance(value, list | tuple):
+        items = [(str(i), v) for i, v in enumerate(value)]
+    else:
+        return []
+    return [p for key, item in items for p in non_finite_paths(item, f"{path}.{key}".lstrip("."))]
 
 
 class ObjectMeta(BaseModel):

@@ -23,12 +23,11 @@ strategy that has been scheduled for years without a run.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from stratops.core.cron import Cron, CronError, parse_cron
-from stratops.core.errors import UserError
+from stratops.core.cron import Cron, CronError, parse_cron, parse_time_zone
 from stratops.core.marketdata import calendar
 
 DEFAULT_GRACE = dt.timedelta(minutes=60)
@@ -46,12 +45,7 @@ class RunSchedule:
     @classmethod
     def of(cls, schedule: str, time_zone: str) -> RunSchedule:
         """Parse both; a UserError (CronError for the schedule) names the bad one."""
-        cron = parse_cron(schedule)
-        try:
-            zone = ZoneInfo(time_zone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise UserError(f"unknown time zone {time_zone!r}") from None
-        return cls(cron, zone)
+        return cls(parse_cron(schedule), parse_time_zone(time_zone))
 
     def firings(self, day: dt.date) -> list[dt.datetime]:
         """The moments it fires on `day` (local calendar day), earliest first."""
@@ -105,6 +99,15 @@ def missed_sessions(
     return [d for d in due_sessions(schedule, start, now, grace) if d not in runs]
 
 
+def missed_message(missed: Sequence[dt.date]) -> str:
+    """Names the dates (bounded) and, in a fixed form, the newest one."""
+    count = f"{len(missed)} scheduled NYSE session{'s' if len(missed) > 1 else ''}"
+    return (
+        f"{count} without a completed run: {describe_dates(list(missed))} "
+        f"(latest {missed[-1].isoformat()})"
+    )
+
+
 def describe_dates(days: list[dt.date], limit: int = LISTED_DATES) -> str:
     """`2025-11-24, 2025-11-25 and 3 more`: a bounded list for messages."""
     shown = ", ".join(d.isoformat() for d in days[:limit])
@@ -123,5 +126,6 @@ __all__ = [
     "RunSchedule",
     "describe_dates",
     "due_sessions",
+    "missed_message",
     "missed_sessions",
 ]

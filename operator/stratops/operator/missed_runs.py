@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from stratops.core.errors import UserError
-from stratops.core.schedule import RunSchedule, describe_dates, missed_sessions
+from stratops.core.schedule import RunSchedule, missed_message, missed_sessions
 from stratops.operator.children.common import Owner
 from stratops.operator.resources import View
 
@@ -66,16 +66,27 @@ def schedule_start(view: View) -> dt.datetime | None:
     return parse_time(view.annotations.get(ACTIVE_SINCE)) or parse_time(view.created)
 
 
-def judge(view: View, latest: dt.date | None, now: dt.datetime, grace: dt.timedelta) -> Verdict:
-    """The verdict for `view` given its latest completed run date and the time."""
+def judge(
+    view: View,
+    latest: dt.date | None,
+    now: dt.datetime,
+    grace: dt.timedelta,
+    slot: str | None = None,
+) -> Verdict:
+    """The verdict for `view` given its latest completed run date and the time.
+
+    `slot` is the schedule its runner CronJob really has (a secondary's is
+    shifted after the primary's); a run is late only a grace after that slot.
+    """
     checked = view.check()
     if checked.spec is None or checked.error is not None:
-        return Verdict("Unknown", "NotScheduled", "the spec is in error: no runner is scheduled")
+        problem = checked.error or "the spec is malformed"
+        return Verdict("Unknown", "NotScheduled", f"no runner is scheduled: {problem}")
     if not view.active:
         return Verdict("Unknown", "Suspended", "spec.active is false: no run is expected")
     start = schedule_start(view)
     try:
-        schedule = RunSchedule.of(checked.spec.schedule, checked.spec.time_zone)
+        schedule = RunSchedule.of(slot or checked.spec.schedule, checked.spec.time_zone)
         if start is None:
             raise UserError("the resource has no creationTimestamp yet")
         missed = missed_sessions(schedule, start, now, [latest] if latest else [], grace)
@@ -87,13 +98,25 @@ def judge(view: View, latest: dt.date | None, now: dt.datetime, grace: dt.timede
     return Verdict("True", "OnSchedule", f"no scheduled NYSE session is without a run ({last})")
 
 
-def missed_message(missed: Sequence[dt.date]) -> str:
-    """Names the dates (bounded) and, in a fixed form, the newest one."""
-    count = f"{len(missed)} scheduled NYSE session{'s' if len(missed) > 1 else ''}"
-    return (
-        f"{count} without a completed run: {describe_dates(list(missed))} "
-        f"(latest {missed[-1].isoformat()})"
-    )
+def role_of(primaries: Mapping[str, str | None], view: View) -> bool | None:
+    """Whether `view` is the effective primary: this process's latest election for the
+    namespace, else the status; None when neither exists yet (not reconciled so far)."""
+    if view.namespace in primaries:
+        return primaries[view.namespace] == view.name
+    recorded = view.status.get("effectivePrimary")
+    return recorded if isinstance(recorded, bool) else None
+
+
+def next_step(verdict: Verdict, status: Mapping[str, Any], primary: bool | None) -> str:
+    """What the timer does now: `wait`, `alert` (then write the status) or `write`.
+
+    Missed sessions are never written while the role is unknown: once the
+    status names them they count as reported, and a primary judged before its
+    election would lose its webhook alert for good.
+    """
+    if verdict.missed and primary is None:
+        return "wait"
+    return "alert" if is_news(verdict, status) else "write"
 
 
 def is_news(verdict: Verdict, status: Mapping[str, Any]) -> bool:

@@ -2,8 +2,10 @@
 
 `View` is a frozen snapshot built from a watch body (kopf keeps one per
 resource in its index), so decisions about the whole namespace are made on
-plain values. `check_spec` resolves the strategy class and validates its
-parameters with the class's own model; a failure names the field.
+plain values. `check_spec` applies the shared spec validation
+(`stratops.core.spec_validation`, the same as `stratops validate` and the
+runner): class, parameters, schedule and time zone; a failure names the
+field, and no CronJob is ever applied with such a spec.
 """
 
 from __future__ import annotations
@@ -14,12 +16,8 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from typing import Any
 
-from pydantic import ValidationError
-
-from stratops.core.errors import UserError
-from stratops.core.manifests import describe_validation_error
 from stratops.core.resource import API_VERSION, KIND, TradingStrategySpec
-from stratops.core.strategies import StrategyConfigError, build_strategy
+from stratops.core.spec_validation import check_spec as validate_spec
 from stratops.operator.children import Owner
 from stratops.operator.primary import Claim
 
@@ -125,20 +123,10 @@ class View:
 @lru_cache(maxsize=2048)
 def check_spec(spec_json: str) -> Checked:
     """Validate a spec (as canonical JSON, so results are cached per distinct spec)."""
-    try:
-        spec = TradingStrategySpec.model_validate(json.loads(spec_json))
-    except ValidationError as exc:
-        return Checked(
-            None, error="; ".join(f"spec.{line}" for line in describe_validation_error(exc))
-        )
-    try:
-        strategy = build_strategy(spec)
-    except StrategyConfigError as exc:
-        problems = "; ".join(f"spec.{problem}" for problem in exc.problems)
-        return Checked(spec, error=f"{spec.strategy_class} rejects its parameters: {problems}")
-    except UserError as exc:
-        return Checked(spec, error=f"spec.strategyClass: {exc}")
-    return Checked(spec, symbols=tuple(strategy.symbols))
+    checked = validate_spec(json.loads(spec_json))
+    if checked.ok:
+        return Checked(checked.spec, symbols=checked.symbols)
+    return Checked(checked.spec, error=checked.message())
 
 
 def git_revision(annotations: Mapping[str, str], labels: Mapping[str, str]) -> str | None:

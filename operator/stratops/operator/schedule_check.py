@@ -5,6 +5,13 @@ keyed by what the resource's status already says, so a restarted operator
 repeats none of the visible effects: the condition is written only when it
 changes, the Warning event and the primary's webhook alert go out only for
 a session not yet named in the status, and a backfill Job has a fixed name.
+
+The alert goes out *before* the status names the sessions (as for failed
+Jobs): a crash in between repeats an alert rather than losing one. And while
+the resource's role is not known yet (no election in this process, none
+recorded in the status), missed sessions are neither reported nor written:
+judging the primary as a secondary would swallow its alert for good.
+Each runner is judged against its own slot: a secondary's shifted schedule.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from stratops.operator import metrics
 from stratops.operator import missed_runs as mr
 from stratops.operator.alerts import post_webhook
 from stratops.operator.children.common import runner_name
+from stratops.operator.children.runner import RunnerRole, runner_schedule
 from stratops.operator.context import Context
 from stratops.operator.kube import object_path
 from stratops.operator.resources import View
@@ -58,14 +66,19 @@ def latest_run_date(engine: Engine, strategy_id: str) -> dt.date | None:
 
 async def check_schedule(ctx: Context, view: View, clock: Clock) -> mr.Verdict:
     """Judge the resource now and make the verdict visible; returns it."""
+    primary = mr.role_of(ctx.primaries, view)
     latest = await asyncio.to_thread(latest_run_date, ctx.engine, view.strategy_id)
-    verdict = mr.judge(view, latest, clock.now(), clock.grace)
+    verdict = mr.judge(view, latest, clock.now(), clock.grace, slot_of(ctx, view, primary))
+    step = mr.next_step(verdict, view.status, primary)
+    if step == "wait":
+        log.info("%s: role not known yet; missed sessions wait for the election", view.name)
+        return verdict
     note = await _backfill(ctx, view, verdict)
+    if step == "alert":
+        await _report(ctx, view, verdict, bool(primary))
     body = mr.schedule_status(view, verdict, note, now_rfc3339())
     if mr.status_differs(view, body):
         await ctx.kube.apply(body, subresource="status", manager=SCHEDULE_MANAGER)
-    if mr.is_news(verdict, view.status):
-        await _report(ctx, view, verdict)
     metrics.MISSED_SESSIONS.labels(view.namespace, view.name, view.strategy_id).set(
         len(verdict.missed)
     )
@@ -93,10 +106,10 @@ async def _backfill(ctx: Context, view: View, verdict: mr.Verdict) -> str:
     return mr.backfill_note(name, day, "created")
 
 
-async def _report(ctx: Context, view: View, verdict: mr.Verdict) -> None:
+async def _report(ctx: Context, view: View, verdict: mr.Verdict, primary: bool) -> None:
     """Warning event always; the webhook for the effective primary."""
     post_event(view, "Warning", mr.MISSED_RUN, verdict.message)
-    if not is_primary(ctx, view):
+    if not primary:
         return
     payload = {
         "event": "missed_run",
@@ -120,8 +133,10 @@ def post_event(view: View, type_: str, reason: str, message: str) -> None:
     )
 
 
-def is_primary(ctx: Context, view: View) -> bool:
-    """The namespace's latest election if this process made one, else the status."""
-    if view.namespace in ctx.primaries:
-        return ctx.primaries[view.namespace] == view.name
-    return bool(view.status.get("effectivePrimary"))
+def slot_of(ctx: Context, view: View, primary: bool | None) -> str | None:
+    """The schedule of the resource's runner CronJob (None when the spec cannot run)."""
+    spec = view.check().spec
+    if spec is None:
+        return None
+    role = RunnerRole(effective_primary=bool(primary), runnable=True)
+    return runner_schedule(spec, role, ctx.settings)

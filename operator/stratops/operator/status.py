@@ -22,6 +22,7 @@ JsonDict = dict[str, Any]
 READY = "Ready"
 PRIMARY_CONFLICT = "PrimaryConflict"
 LAST_RUN_SUCCEEDED = "LastRunSucceeded"
+SCHEDULE_NOT_OFFSET = "ScheduleNotOffset"
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Outcome:
     conflict: str | None  # message when in a primary conflict
     conflict_reason: str = "MultipleClaims"
     schedule: str = ""
+    not_offset: str | None = None  # message when a secondary fires together with the primary
 
 
 def now_rfc3339(now: dt.datetime | None = None) -> str:
@@ -100,6 +102,20 @@ def conflict_condition(outcome: Outcome, existing: Sequence[JsonDict], now: str)
     )  # fmt: skip
 
 
+def offset_condition(outcome: Outcome, existing: Sequence[JsonDict], now: str) -> JsonDict:
+    """True (a warning) when a secondary's schedule cannot be moved after the primary's."""
+    if outcome.not_offset:
+        return condition(
+            SCHEDULE_NOT_OFFSET, True, "CannotShift", outcome.not_offset,
+            outcome.generation, existing, now,
+        )  # fmt: skip
+    text = "the primary's slot" if outcome.effective_primary else "a slot after the primary's"
+    return condition(
+        SCHEDULE_NOT_OFFSET, False, "Offset", f"the runner fires at {text}",
+        outcome.generation, existing, now,
+    )  # fmt: skip
+
+
 def _body(name: str, namespace: str, status: JsonDict) -> JsonDict:
     return {
         "apiVersion": API_VERSION,
@@ -130,7 +146,8 @@ def build_status(
 def build_primary_status(
     name: str, namespace: str, outcome: Outcome, current: JsonDict | None, now: str
 ) -> JsonDict:
-    """The namespace's verdict on this resource: effectivePrimary and PrimaryConflict.
+    """The namespace's verdict on this resource: effectivePrimary, PrimaryConflict and
+    ScheduleNotOffset (the role decides the runner's slot).
 
     Any reconcile in the namespace may write it (field manager
     `stratops-operator-primary`), because an election changes other resources too.
@@ -138,7 +155,10 @@ def build_primary_status(
     existing = (current or {}).get("conditions") or []
     status: JsonDict = {
         "effectivePrimary": outcome.effective_primary,
-        "conditions": [conflict_condition(outcome, existing, now)],
+        "conditions": [
+            conflict_condition(outcome, existing, now),
+            offset_condition(outcome, existing, now),
+        ],
     }
     return _body(name, namespace, status)
 

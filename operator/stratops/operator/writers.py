@@ -13,7 +13,7 @@ from typing import Any, cast
 import kopf
 
 from stratops.operator import children as ch
-from stratops.operator.children.runner import runner_schedule
+from stratops.operator.children.runner import offset_problem, runner_schedule
 from stratops.operator.context import Context
 from stratops.operator.kube import object_path
 from stratops.operator.primary import Election, elect
@@ -21,6 +21,7 @@ from stratops.operator.resources import View
 from stratops.operator.status import (
     PRIMARY_CONFLICT,
     READY,
+    SCHEDULE_NOT_OFFSET,
     Outcome,
     build_primary_status,
     build_status,
@@ -46,6 +47,8 @@ def outcome_of(view: View, election: Election, ctx: Context) -> Outcome:
     role = role_of(view, election)
     conflict = election.conflict_message(view.name) if view.name in election.conflicting else None
     cron = runner_schedule(checked.spec, role, ctx.settings) if checked.spec else ""
+    valid = checked.spec if checked.error is None else None
+    not_offset = offset_problem(valid, role, ctx.settings) if valid is not None else None
     return Outcome(
         generation=view.generation,
         error=checked.error,
@@ -54,6 +57,7 @@ def outcome_of(view: View, election: Election, ctx: Context) -> Outcome:
         conflict=conflict,
         conflict_reason=election.conflict_reason,
         schedule=cron,
+        not_offset=not_offset,
     )
 
 
@@ -114,12 +118,12 @@ def _post_events(view: View, desired: JsonDict) -> None:
     old = {c.get("type"): c for c in view.status.get("conditions") or []}
     for cond in desired["status"]["conditions"]:
         bad = (cond["type"] == READY and cond["status"] == "False") or (
-            cond["type"] == PRIMARY_CONFLICT and cond["status"] == "True"
+            cond["type"] in (PRIMARY_CONFLICT, SCHEDULE_NOT_OFFSET) and cond["status"] == "True"
         )
         before = old.get(cond["type"], {})
         fresh = (before.get("status"), before.get("message")) != (cond["status"], cond["message"])
         if bad and fresh:
-            reason = PRIMARY_CONFLICT if cond["type"] == PRIMARY_CONFLICT else cond["reason"]
+            reason = cond["type"] if cond["type"] != READY else cond["reason"]
             post_event(view, "Warning", reason, cond["message"])
 
 

@@ -40,7 +40,7 @@ from stratops.runner.ledger import (
 )
 from stratops.runner.market import MarketDataSource
 from stratops.runner.outcome import RunOutcome, failure
-from stratops.runner.state import StrategyState
+from stratops.runner.state import StrategyState, check_holdings
 from stratops.runner.sync import RunRefusedError, Synced, save_after_run, sync_store
 from stratops.runner.target import RunTarget
 
@@ -109,7 +109,7 @@ def _failed(
     """Record the failed attempt (best effort: the database may be what failed)."""
     try:
         record_failure(services.engine, strategy_id, day, reason, message)
-    except SQLAlchemyError as exc:
+    except (SQLAlchemyError, UserError) as exc:  # UserError: the database is unreachable
         log.warning("%s %s: could not record the failure: %s", strategy_id, day, exc)
     return failure(strategy_id, day, reason, message)
 
@@ -199,6 +199,7 @@ def _trade(
     spec, day, synced = target.manifest.spec, start.day, start.synced
     data = source.get()
     check_market_data(data, strategy.required_symbols, spec.execution.timing, day)
+    check_holdings(synced.state, data.symbols, target.store.location)
     started = services.clock()
     result = step_session(strategy, spec, data, day, synced.state.portfolio())
     price = accounting.baseline_price(data, strategy.signal_symbol, day)

@@ -24,7 +24,7 @@ from pathlib import Path
 from stratops.core.db import describe, head_revision, upgrade_to_head
 from stratops.core.errors import UserError
 from stratops.core.marketdata.frames import MarketData
-from stratops.core.strategies import build_strategy
+from stratops.core.strategies.registry import build_strategy
 from stratops.runner.demo_steps import (
     BacktestLine,
     Workspace,
@@ -126,8 +126,13 @@ def _replay_days(data: MarketData, fleet: Fleet, count: int) -> list[dt.date]:
 
 
 def _require_free_port(host: str, port: int) -> None:
-    """Fail before minutes of work, not after, when the port is taken."""
+    """Fail before minutes of work, not after, when the port is taken.
+
+    SO_REUSEADDR as uvicorn sets it: a connection of the previous run still in
+    TIME-WAIT (an open browser tab) does not stop the server, so it must not stop
+    the probe either; only a live listener does."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError as exc:

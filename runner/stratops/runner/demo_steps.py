@@ -28,7 +28,7 @@ from stratops.core.marketdata.frames import MarketData
 from stratops.core.marketdata.manifest import MANIFEST_NAME
 from stratops.core.marketdata.synthetic import SyntheticProvider
 from stratops.core.resource import TradingStrategy
-from stratops.core.strategies import build_strategy
+from stratops.core.strategies.registry import build_strategy
 
 LOCAL_MANIFESTS = Path("manifests") / "strategies"
 PACKAGED_MANIFESTS = "demo_manifests"

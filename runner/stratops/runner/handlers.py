@@ -10,10 +10,10 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Engine
 
+from stratops.core.cron import parse_time_zone
 from stratops.core.errors import UserError
 from stratops.core.manifests import load_strategy
 from stratops.core.marketdata.calendar import sessions
@@ -62,10 +62,7 @@ def resolve_day(text: str, time_zone: str) -> dt.date:
     """A YYYY-MM-DD date, or `today` in `time_zone` (a CronJob cannot compute dates)."""
     if text != "today":
         return dt.date.fromisoformat(text)
-    try:
-        return dt.datetime.now(ZoneInfo(time_zone)).date()
-    except ZoneInfoNotFoundError:
-        raise UserError(f"unknown time zone {time_zone!r}") from None
+    return dt.datetime.now(parse_time_zone(time_zone)).date()
 
 
 def run_one(args: argparse.Namespace) -> int:
@@ -160,7 +157,7 @@ def execute_run_all(
     targets = [file_target(m, request.state_dir) for m in fleet.active]
     engine = open_ledger(request.db_url)
     try:
-        mirror_manifests(engine, fleet.manifests)
+        unrecorded = mirror_manifests(engine, fleet.manifests)
         source = MarketDataSource(request.data_dir, symbols_of(fleet.active))
         tallies = run_all(
             targets,
@@ -169,6 +166,7 @@ def execute_run_all(
             services(engine, settings),
             alert_sinks(settings),
             progress,
+            refused=unrecorded,
         )
     finally:
         engine.dispose()

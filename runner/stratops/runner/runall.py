@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,10 +21,12 @@ from stratops.runner.alerts import AlertSink, send_alerts
 from stratops.runner.day import Services, run_day
 from stratops.runner.fleet import BrokenManifest
 from stratops.runner.market import MarketDataSource
-from stratops.runner.outcome import EXIT_FAILED, EXIT_OK, RunOutcome
+from stratops.runner.outcome import EXIT_FAILED, EXIT_OK, RunOutcome, failure
 from stratops.runner.target import RunTarget
 
-PERMANENT_REASONS = frozenset({"invalid_spec", "invalid_state", "state_mismatch", "state_conflict"})
+PERMANENT_REASONS = frozenset(
+    {"invalid_spec", "invalid_state", "state_mismatch", "state_conflict", "config_mirror"}
+)
 
 Progress = Callable[[int, int, dt.date, Sequence[RunOutcome]], None]
 """Called after each session with (sessions done, sessions total, day, that day's outcomes)."""
@@ -110,9 +112,21 @@ def run_all(
     services: Services,
     alerts: list[AlertSink],
     progress: Progress | None = None,
+    refused: Mapping[str, str] | None = None,
 ) -> dict[str, Tally]:
-    """Every target for every day, in order; the tallies, keyed by strategy id in run order."""
+    """Every target for every day, in order; the tallies, keyed by strategy id in run order.
+
+    `refused` maps strategy ids that must not run (their config could not be
+    recorded) to the reason: each is that strategy's failure, alerted when primary.
+    """
     tallies = {t.strategy_id: Tally(t.strategy_id, t.manifest.spec.primary) for t in targets}
+    for sid, message in (refused or {}).items():
+        tally = tallies.get(sid)
+        if tally is not None and days:
+            outcome = failure(sid, days[0], "config_mirror", message)
+            tally.add(outcome)
+            if tally.primary:
+                send_alerts(alerts, outcome)
     for number, day in enumerate(days, start=1):
         outcomes = []
         for target in targets:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -106,6 +106,22 @@ class StrategyState(BaseModel):
     def same_day_as(self, other: StrategyState) -> bool:
         """Whether both record the same completed run (timestamps aside)."""
         return self.trade_date == other.trade_date and self.run_id == other.run_id
+
+
+def check_holdings(state: StrategyState, priced: Collection[str], location: str) -> None:
+    """Refuse a state holding shares of a symbol the market data does not cover.
+
+    Nothing could price or sell such a position, so running on would make up
+    its value; the state is left for a person to correct. (A symbol the
+    strategy no longer trades but the data covers is fine: the run sells it.)
+    """
+    unknown = sorted(s for s, q in state.current_positions.items() if q and s not in priced)
+    if unknown:
+        raise InvalidStateError(
+            location,
+            f"holds {', '.join(unknown)}, which no market data covers "
+            f"(it has {', '.join(sorted(priced)) or 'none'})",
+        )
 
 
 def parse_state(text: str, location: str, strategy_id: str) -> StrategyState:

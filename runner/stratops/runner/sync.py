@@ -62,6 +62,13 @@ def needs_repair(state: StrategyState, latest: RunRecord | None, location: str) 
             reason="state_mismatch",
         )
     if state.run_id == latest.run_id:
+        if state.trade_date != latest.trade_date:
+            raise InvalidStateError(
+                location,
+                f"records run {state.run_id} for {state.trade_date}, but the ledger holds that "
+                f"run for {latest.trade_date}",
+                reason="state_mismatch",
+            )
         return False
     if state.trade_date is None or state.trade_date < latest.trade_date:
         return True

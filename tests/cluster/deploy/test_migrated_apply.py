@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import text
 
 from stratops.core.cli import main
-from stratops.core.db import create_engine_for, upgrade
+from stratops.core.db import PerformanceSnapshot, UnitOfWork, create_engine_for, upgrade_to_head
 
 from ..controlplane import Kubectl, wait_for
 from ..kubeclient import KubeClient
@@ -30,21 +29,20 @@ TS = "/apis/trading.stratops.dev/v1alpha1/namespaces/{ns}/tradingstrategies/{nam
 
 
 def legacy_database(path: Path) -> str:
-    """The legacy engine's database: one v3_5b snapshot holding the state.json positions."""
+    """An adopted legacy database (as `stratops db upgrade` leaves it): one v3_5b snapshot
+    holding the state.json positions. The real legacy shapes are adopted in tests/db/legacy."""
     url = f"sqlite:///{path}"
-    upgrade(url, "0001")
+    upgrade_to_head(url)
     engine = create_engine_for(url)
-    with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO performance_snapshots (snapshot_date, timestamp, total_equity, "
-                "cash, positions_value, positions_json) VALUES (:d, :ts, 10412.37, 812.45, "
-                '9599.92, \'{"QQQ": 13, "TQQQ": 38}\')'
-            ),
-            {"d": dt.date(2026, 1, 16), "ts": dt.datetime(2026, 1, 16, 14, 46, tzinfo=dt.UTC)},
-        )
+    with UnitOfWork(engine) as session:
+        session.add(
+            PerformanceSnapshot(
+                strategy_id="v3_5b", snapshot_date=dt.date(2026, 1, 16),
+                timestamp=dt.datetime(2026, 1, 16, 21, 15, tzinfo=dt.UTC), total_equity=10412.37,
+                cash=812.45, positions_value=9599.92, positions_json='{"QQQ": 13, "TQQQ": 38}',
+            )
+        )  # fmt: skip
     engine.dispose()
-    assert main(["db", "upgrade", "--db", url]) == 0
     return url
 
 

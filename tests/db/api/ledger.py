@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, insert, select, update
 
 from stratops.core.cli import build_parser, main
 from stratops.core.db import Base, UnitOfWork, create_engine_for, upgrade_to_head
@@ -71,7 +71,7 @@ SCENARIOS = {
             StrategyPlan("v3_5b", V35B, SESSIONS[:10]),
             StrategyPlan("v3_5d", V35D, SESSIONS[4:13], failing_date=SESSIONS[13]),
         ),
-        backtests=(V35B,),
+        backtests=(V35B, V35D),
     ),
 }
 
@@ -114,9 +114,28 @@ def build(scenario: Scenario, workdir: Path) -> Path:
         _run_with_runner(scenario, url, cache, workdir)
     else:
         _write_with_orm(scenario, url)
+    _configured_when_first_run(scenario, url)
     for manifest in scenario.backtests:
         _backtest(manifest, url, cache, workdir / "dashboards")
     return path
+
+
+def _configured_when_first_run(scenario: Scenario, url: str) -> None:
+    """Date each strategy's config at its first session (missed runs count from there),
+    as a strategy configured then and run every day since would be."""
+    engine = create_engine_for(url)
+    try:
+        with UnitOfWork(engine) as session:
+            for plan in scenario.strategies:
+                if plan.dates:
+                    start = dt.datetime.combine(min(plan.dates), dt.time(0), dt.UTC)
+                    session.execute(
+                        update(m.StrategyConfig)
+                        .where(m.StrategyConfig.strategy_id == plan.strategy_id)
+                        .values(created_at=start)
+                    )
+    finally:
+        engine.dispose()
 
 
 def _backtest(manifest: Path, url: str, cache: Path, dashboards: Path) -> None:

@@ -26,6 +26,7 @@ _NO_PARAMETERS = {
     "/api/strategies",
     "/api/backtest/strategies",
     "/api/status/strategies",
+    "/api/overview",
     "/healthz",
     "/readyz",
 }
@@ -37,6 +38,9 @@ PATHS = [
     "/api/performance/compare",
     "/api/backtest/strategies",
     "/api/backtest/data",
+    "/api/backtest/compare",
+    "/api/overview",
+    "/api/round-trips",
     "/api/status/strategies",
     "/api/trades",
     "/healthz",

@@ -52,7 +52,10 @@ def test_metrics_equal_the_metrics_module(make_client: MakeClient) -> None:
     client = make_client("one")
     body = client.json("/api/performance", {"strategy_id": "v3_5b"})
     series = _series(client, "v3_5b")
-    expected = metrics.summarize(list(series.values()), list(series))
+    # The whole history starts from the initial capital (10,000 in the manifest), on the
+    # first date, as in backtests: the first day's costs and move count.
+    first = next(iter(series))
+    expected = metrics.summarize([10_000.0, *series.values()], [first, *series])
     assert body["metrics"]["total_return"] == pytest.approx(expected.total_return * 100)
     assert body["metrics"]["max_drawdown"] == pytest.approx(expected.max_drawdown * 100)
     assert body["series"][-1]["drawdown"] == pytest.approx(

@@ -19,22 +19,30 @@ def test_status_of_an_empty_database(make_client: MakeClient) -> None:
 
 
 def test_status_judges_every_strategy(make_client: MakeClient) -> None:
-    # The clock is 2024-06-21 18:00 UTC: the open-timed strategies owe a run for that day.
+    # The clock is 2024-06-21 18:00 UTC: the 09:45 New York run of that day is due.
     status = make_client("ranges").json("/api/status/strategies")["strategies"]
     last_b = SCENARIOS["ranges"].dates_of("v3_5b")[-1].isoformat()
     assert status["v3_5b"]["health"] == "stale"
     assert status["v3_5b"]["last_trade_date"] == last_b
     assert status["v3_5b"]["expected_session"] == "2024-06-21"
-    assert last_b in status["v3_5b"]["message"]
+    assert status["v3_5b"]["missed"], "stale is exactly: the missed-run rule lists a session"
+    assert status["v3_5b"]["missed"][-1] == "2024-06-21"
+    assert all(day > last_b for day in status["v3_5b"]["missed"])
+    assert f"last completed run is for {last_b}" in status["v3_5b"]["message"]
     assert status["v3_5d"]["health"] == "failing"
     assert status["v3_5d"]["result"] == "failed"
     assert status["v3_5d"]["message"]
 
 
-def test_status_is_ok_when_the_expected_session_ran(make_client: MakeClient) -> None:
+def test_one_grace_moves_both_the_expected_session_and_the_missed_list(
+    make_client: MakeClient,
+) -> None:
     # With a day of grace the expected session is 2024-06-20; nobody ran that day either.
-    status = make_client("ranges", stale_grace_minutes=24 * 60).json("/api/status/strategies")
-    assert status["strategies"]["v3_5b"]["expected_session"] == "2024-06-20"
+    status = make_client("ranges", missed_run_grace_minutes=24 * 60).json("/api/status/strategies")
+    v3_5b = status["strategies"]["v3_5b"]
+    assert v3_5b["expected_session"] == "2024-06-20"
+    assert v3_5b["missed"][-1] == "2024-06-20"
+    assert v3_5b["health"] == "stale"
 
 
 def test_trades_of_all_strategies_carry_their_id(make_client: MakeClient) -> None:

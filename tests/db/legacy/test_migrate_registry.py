@@ -1,9 +1,10 @@
-"""`stratops migrate-registry` against a populated legacy database (SQLite and Postgres).
+"""`stratops migrate-registry` against a database holding the legacy history (SQLite and Postgres).
 
-The database starts as the legacy engine left it (schema 0001, no strategy_id,
-several days of v3_5b snapshots), is upgraded the documented way (`stratops db
-upgrade`, which tags every legacy row v3_5b), and then lends the migration the
-cash that state.json does not hold.
+The database is what `stratops db upgrade` makes of a legacy one: the stratops
+ledger with one snapshot per trading day of v3_5b and no stratops run
+(test_adoption.py and test_adopted_history.py build the real legacy starting
+points; here the fixture registry needs only the ledger rows). It lends the
+migration the cash that state.json does not hold.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import yaml
 from sqlalchemy import text
 
 from stratops.core.cli import main
-from stratops.core.db import create_engine_for, upgrade
+from stratops.core.db import PerformanceSnapshot, UnitOfWork, create_engine_for, upgrade_to_head
 from stratops.runner.state import parse_state
 
 pytestmark = pytest.mark.db
@@ -28,25 +29,22 @@ ROWS = [  # (date, total_equity, cash, positions_json as the legacy engine wrote
     (dt.date(2026, 1, 15), 10401.00, 870.30, '{"QQQ": 13, "TQQQ": 36}'),
     (dt.date(2026, 1, 16), 10412.37, 812.45, '{"QQQ": 13, "TQQQ": 38}'),
 ]
-INSERT = text(
-    "INSERT INTO performance_snapshots (snapshot_date, timestamp, total_equity, cash, "
-    "positions_value, positions_json, mode) VALUES (:d, :ts, :eq, :cash, :pv, :pos, 'paper')"
-)
 
 
 def legacy_database(url: str) -> None:
-    upgrade(url, "0001")
+    upgrade_to_head(url)
     engine = create_engine_for(url)
-    with engine.begin() as connection:
+    with UnitOfWork(engine) as session:
         for day, equity, cash, positions in ROWS:
-            moment = dt.datetime.combine(day, dt.time(14, 46), dt.UTC)
-            connection.execute(
-                INSERT,
-                {"d": day, "ts": moment, "eq": equity, "cash": cash, "pv": equity - cash,
-                 "pos": positions},
+            session.add(
+                PerformanceSnapshot(
+                    strategy_id="v3_5b", snapshot_date=day,
+                    timestamp=dt.datetime.combine(day, dt.time(21, 15), dt.UTC),
+                    total_equity=equity, cash=cash, positions_value=equity - cash,
+                    positions_json=positions, mode="paper",
+                )
             )  # fmt: skip
     engine.dispose()
-    assert main(["db", "upgrade", "--db", url]) == 0
 
 
 def migrate(url: str, out: Path, monkeypatch: pytest.MonkeyPatch) -> int:
@@ -103,10 +101,19 @@ def test_a_second_run_never_overwrites_the_first(
     assert "already exists; choose an empty --out" in capsys.readouterr().err
 
 
-def test_a_database_without_strategy_id_asks_for_the_upgrade(
+def test_a_legacy_database_not_yet_adopted_asks_for_the_upgrade(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     url = f"sqlite:///{tmp_path / 'legacy.db'}"
-    upgrade(url, "0001")
+    engine = create_engine_for(url)
+    with engine.begin() as connection:  # the legacy table: keyed by mode + timestamp
+        connection.execute(
+            text(
+                "CREATE TABLE performance_snapshots (id INTEGER PRIMARY KEY, "
+                "timestamp DATETIME NOT NULL, total_equity NUMERIC(18, 6) NOT NULL, "
+                "cash NUMERIC(18, 6), mode VARCHAR(20) NOT NULL)"
+            )
+        )
+    engine.dispose()
     assert migrate(url, tmp_path / "out", monkeypatch) == 1
-    assert "stratops db upgrade" in capsys.readouterr().err
+    assert "stratops db upgrade --db URL` first" in capsys.readouterr().err

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from stratops.core.db import StrategyRun, create_engine_for
 from stratops.core.manifests import load_strategy
-from stratops.core.strategies import build_strategy
+from stratops.core.strategies.registry import build_strategy
 from stratops.runner.day import Services, run_day
 from stratops.runner.market import MarketDataSource
 from stratops.runner.outcome import RunOutcome

@@ -14,7 +14,7 @@ from stratops.core.cli import main
 from stratops.core.db import PerformanceSnapshot, StrategyRun, create_engine_for
 from stratops.core.manifests import load_strategy
 from stratops.core.marketdata.cache import load_market_data
-from stratops.core.strategies import build_strategy
+from stratops.core.strategies.registry import build_strategy
 
 from .support import V35B, Place, counts, ledger, run_json, session_days
 

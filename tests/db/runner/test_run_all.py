@@ -16,7 +16,7 @@ from stratops.core.cli import main
 from stratops.core.db import upgrade_to_head
 from stratops.core.manifests import load_strategy
 from stratops.core.marketdata.cache import load_market_data
-from stratops.core.strategies import build_strategy
+from stratops.core.strategies.registry import build_strategy
 
 from .support import V35B, V35D, Place, counts, ledger, session_days, write_manifest
 

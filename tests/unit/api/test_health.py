@@ -1,15 +1,12 @@
-"""Health rules: failing beats everything, stale is judged against the NYSE calendar."""
+"""Health rules: failing beats everything; stale means the missed-run rule lists a session."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from stratops.api import health
 
 UTC = dt.UTC
-HOUR = dt.timedelta(hours=1)
 
 
 def _facts(**overrides: object) -> health.RunFacts:
@@ -25,52 +22,35 @@ def _facts(**overrides: object) -> health.RunFacts:
     return health.RunFacts(**values)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(
-    ("now", "timing", "expected"),
-    [
-        # 2024-07-03 opens 13:30 UTC; an hour of grace moves the expectation to 14:30.
-        (dt.datetime(2024, 7, 3, 14, 0, tzinfo=UTC), "open", dt.date(2024, 7, 2)),
-        (dt.datetime(2024, 7, 3, 14, 31, tzinfo=UTC), "open", dt.date(2024, 7, 3)),
-        # ... and closes early, 17:00 UTC: a close-timed run is due from 18:00.
-        (dt.datetime(2024, 7, 3, 17, 59, tzinfo=UTC), "close", dt.date(2024, 7, 2)),
-        (dt.datetime(2024, 7, 3, 18, 0, tzinfo=UTC), "close", dt.date(2024, 7, 3)),
-        # Independence Day and the weekend have no session.
-        (dt.datetime(2024, 7, 4, 20, 0, tzinfo=UTC), "close", dt.date(2024, 7, 3)),
-        (dt.datetime(2024, 7, 7, 20, 0, tzinfo=UTC), "open", dt.date(2024, 7, 5)),
-    ],
-)
-def test_expected_session_follows_the_exchange_calendar(
-    now: dt.datetime, timing: health.Timing, expected: dt.date
-) -> None:
-    assert health.expected_session(now, timing, HOUR) == expected
+NONE: list[dt.date] = []
+JULY_3 = [dt.date(2024, 7, 3)]
 
 
-def test_timing_comes_from_the_spec_execution() -> None:
-    assert health.timing_of({"execution": {"timing": "open"}}) == "open"
-    assert health.timing_of({"execution": {"timing": "close"}}) == "close"
-    assert health.timing_of({}) == "close"
+def test_nothing_missed_is_ok() -> None:
+    assert health.judge(_facts(), NONE) == ("ok", None)
 
 
-def test_run_for_the_expected_session_is_ok() -> None:
-    assert health.judge(_facts(), dt.date(2024, 7, 2)) == ("ok", None)
+def test_a_missed_session_is_stale_and_named() -> None:
+    verdict, message = health.judge(_facts(), JULY_3)
+    assert verdict == "stale"
+    assert message == (
+        "1 scheduled NYSE session without a completed run: 2024-07-03 (latest 2024-07-03); "
+        "last completed run is for 2024-07-02"
+    )
 
 
-def test_missing_the_expected_session_is_stale() -> None:
-    verdict, message = health.judge(_facts(), dt.date(2024, 7, 3))
+def test_never_run_is_stale_once_a_session_is_missed() -> None:
+    facts = _facts(last_trade_date=None, last_finished_at=None)
+    verdict, message = health.judge(facts, JULY_3)
     assert verdict == "stale"
     assert message is not None
-    assert "2024-07-02" in message
-    assert "2024-07-03" in message
-
-
-def test_never_run_is_stale() -> None:
-    facts = _facts(last_trade_date=None, last_finished_at=None)
-    assert health.judge(facts, dt.date(2024, 7, 3))[0] == "stale"
+    assert message.endswith("; no completed run yet")
+    assert health.judge(facts, NONE) == ("ok", None), "nothing due yet: not late"
 
 
 def test_suspended_is_never_stale() -> None:
     facts = _facts(is_active=False, last_trade_date=None, last_finished_at=None)
-    assert health.judge(facts, dt.date(2024, 7, 3)) == ("ok", None)
+    assert health.judge(facts, JULY_3) == ("ok", None)
 
 
 def test_failure_after_the_last_run_is_failing() -> None:
@@ -79,7 +59,7 @@ def test_failure_after_the_last_run_is_failing() -> None:
         failure_at=dt.datetime(2024, 7, 3, 13, 46, tzinfo=UTC),
         failure_message="market data is stale",
     )
-    assert health.judge(facts, dt.date(2024, 7, 3)) == ("failing", "market data is stale")
+    assert health.judge(facts, JULY_3) == ("failing", "market data is stale")
 
 
 def test_failure_followed_by_a_successful_retry_is_ok() -> None:
@@ -89,7 +69,7 @@ def test_failure_followed_by_a_successful_retry_is_ok() -> None:
         failure_trade_date=dt.date(2024, 7, 3),
         failure_at=dt.datetime(2024, 7, 3, 13, 46, tzinfo=UTC),
     )
-    assert health.judge(facts, dt.date(2024, 7, 3)) == ("ok", None)
+    assert health.judge(facts, NONE) == ("ok", None)
 
 
 def test_suspended_strategy_whose_last_attempt_failed_is_failing() -> None:
@@ -98,7 +78,7 @@ def test_suspended_strategy_whose_last_attempt_failed_is_failing() -> None:
         failure_trade_date=dt.date(2024, 7, 3),
         failure_at=dt.datetime(2024, 7, 3, 14, 0, tzinfo=UTC),
     )
-    assert health.judge(facts, dt.date(2024, 7, 3))[0] == "failing"
+    assert health.judge(facts, NONE)[0] == "failing"
 
 
 def test_failure_of_an_older_day_does_not_make_a_current_strategy_failing() -> None:
@@ -106,4 +86,4 @@ def test_failure_of_an_older_day_does_not_make_a_current_strategy_failing() -> N
         failure_trade_date=dt.date(2024, 7, 1),
         failure_at=dt.datetime(2024, 7, 2, 15, 0, tzinfo=UTC),
     )
-    assert health.judge(facts, dt.date(2024, 7, 2)) == ("ok", None)
+    assert health.judge(facts, NONE) == ("ok", None)

@@ -17,7 +17,7 @@ from stratops.core.cli import main
 from stratops.core.manifests import load_strategy
 from stratops.core.marketdata.frames import MarketData
 from stratops.core.resource import TradingStrategySpec
-from stratops.core.strategies import build_strategy
+from stratops.core.strategies.registry import build_strategy
 
 from .builders import ROOT, SMALL, random_market, spec
 
@@ -220,3 +220,21 @@ def test_real_data_backtest_and_dashboard(
     assert parsed.numbers["total_return"] == pytest.approx(doc["total_return_pct"], abs=0.005)
     tqqq = [d for d, f in result.fills if f.symbol == "TQQQ"]
     assert min(tqqq) >= dt.date(2010, 2, 11)  # TQQQ's first bar: cash until then
+
+
+def test_cli_export_under_a_file_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_csvs(random_market(400, seed=9), tmp_path / "data")
+    (tmp_path / "afile").write_text("not a folder")
+    args = [
+        "backtest", "--strategy", str(manifest(tmp_path / "m.yaml", SMALL)),
+        "--data-dir", str(tmp_path / "data"), "--start", "2015-03-01", "--end", "2016-06-30",
+        "--export-dashboard", str(tmp_path / "afile" / "out"),
+    ]  # fmt: skip
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "--export-dashboard" in err
+    assert "afile" in err
+    assert err.count("\n") == 1
+    assert "Traceback" not in err

@@ -10,14 +10,14 @@ from pydantic import ValidationError
 
 from stratops.core.errors import UserError
 from stratops.core.manifests import load_strategy
-from stratops.core.strategies import (
+from stratops.core.strategies.base import config_hash
+from stratops.core.strategies.hierarchical_adaptive.params import V35bParams, V35dParams
+from stratops.core.strategies.registry import (
     StrategyConfigError,
     build_strategy,
-    config_hash,
     get_strategy,
     known_strategies,
 )
-from stratops.core.strategies.hierarchical_adaptive.params import V35bParams, V35dParams
 
 from .builders import GOLD, ROOT, spec
 

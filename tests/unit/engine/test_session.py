@@ -13,7 +13,7 @@ from stratops.core.broker import PortfolioState
 from stratops.core.errors import UserError
 from stratops.core.marketdata.frames import MarketData
 from stratops.core.resource import TradingStrategySpec
-from stratops.core.strategies import build_strategy
+from stratops.core.strategies.registry import build_strategy
 
 from .builders import SMALL, market, random_market, spec
 

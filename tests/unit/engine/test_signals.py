@@ -10,8 +10,8 @@ import pytest
 
 from stratops.core.errors import UserError
 from stratops.core.marketdata.frames import MarketData
-from stratops.core.strategies import SignalFrame
-from stratops.core.strategies.hierarchical_adaptive import (
+from stratops.core.strategies.base import SignalFrame
+from stratops.core.strategies.hierarchical_adaptive.strategy import (
     HierarchicalAdaptiveV35b,
     HierarchicalAdaptiveV35d,
 )

@@ -22,7 +22,7 @@ from stratops.core.db import (
     upgrade_to_head,
 )
 from stratops.core.errors import UserError
-from stratops.core.strategies import build_strategy
+from stratops.core.strategies.registry import build_strategy
 
 from .builders import SMALL, random_market, spec
 

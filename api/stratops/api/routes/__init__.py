@@ -4,12 +4,26 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from stratops.api.routes import backtest, dashboard, performance, probes, status, strategies, trades
+from stratops.api.routes import (
+    backtest,
+    backtest_compare,
+    dashboard,
+    overview,
+    performance,
+    probes,
+    round_trips,
+    status,
+    strategies,
+    trades,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     strategies.router,
     performance.router,
     backtest.router,
+    backtest_compare.router,
+    overview.router,
+    round_trips.router,
     status.router,
     trades.router,
     probes.router,

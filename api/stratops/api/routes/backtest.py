@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Response
 from sqlalchemy.orm import Session
 
 from stratops.api import backtests, queries
-from stratops.api.context import Context, DbSession
-from stratops.api.routes._params import OptionalStrategyId
+from stratops.api.context import AppContext, Context, DbSession
+from stratops.api.routes._params import EndDate, OptionalStrategyId, StartDate, check_range
 from stratops.api.schemas import BacktestData, BacktestInfo, BacktestList, ErrorMessage
 
 router = APIRouter(prefix="/api/backtest", tags=["backtest"])
@@ -33,7 +33,7 @@ Source = Annotated[
     summary="Strategies with backtest results (stored runs, then legacy CSV exports)",
 )
 def backtest_strategies(context: Context, session: DbSession) -> BacktestList:
-    return BacktestList(strategies=_all_infos(context, session))
+    return BacktestList(strategies=all_infos(context, session))
 
 
 @router.get(
@@ -45,7 +45,9 @@ def backtest_strategies(context: Context, session: DbSession) -> BacktestList:
         "The newest stored backtest of the strategy, else its legacy `dashboard_<class>.csv` "
         "export. Metrics are recomputed from the rows with the same module the runner and "
         "the compare endpoint use; `reported` keeps the numbers stored with the backtest. "
-        "`alpha` is the strategy's CAGR minus the baseline's, in percent points."
+        "`alpha` is the strategy's CAGR minus the baseline's, in percent points. The series "
+        "comes as column arrays (`series.date[i]` goes with `series.portfolio_value[i]`). "
+        "`start`/`end` restrict the window; metrics are then over that window."
     ),
 )
 def backtest_data(
@@ -54,25 +56,38 @@ def backtest_data(
     strategy_id: OptionalStrategyId = None,
     strategy_class: StrategyClass = None,
     source: Source = None,
-) -> BacktestData:
+    start: StartDate = None,
+    end: EndDate = None,
+) -> Response:
+    check_range(start, end)
     if strategy_id is None and strategy_class is None:
         strategy_id = queries.primary_id(session)
         if strategy_id is None:
             raise HTTPException(404, "no primary strategy is configured; pass strategy_id")
-    info = _choose(_all_infos(context, session), strategy_id, strategy_class, source)
+    infos = all_infos(context, session)
+    info = _choose(infos, strategy_id, strategy_class, source, context)
+    # Serialised once here: FastAPI would validate the 4,000-session columns again.
+    body = load(context, session, info, (start, end)).model_dump_json()
+    return Response(content=body, media_type="application/json")
+
+
+def load(
+    context: AppContext, session: Session, info: BacktestInfo, window: backtests.Window
+) -> BacktestData:
+    """The data of one listed backtest (stored run or CSV export)."""
     rf = context.settings.risk_free_rate
     if info.source == "database" and info.backtest_id is not None:
         run = queries.backtest_run(session, info.backtest_id)
-        return backtests.from_database(
-            info, run, queries.backtest_points(session, info.backtest_id), rf
-        )
+        points = queries.backtest_points(session, info.backtest_id)
+        return backtests.from_database(info, run, points, rf, window)
     path = backtests.csv_files(context.settings.dashboards_dir).get(str(info.strategy_class))
     if path is None:  # removed since it was listed
-        raise HTTPException(404, f"no backtest export for {info.strategy_class!r}")
-    return backtests.from_csv(info, backtests.load_csv(path), rf)
+        raise HTTPException(404, f"no CSV export for {info.strategy_class!r} any more")
+    return backtests.from_csv(info, backtests.load_csv(path), rf, window)
 
 
-def _all_infos(context: Context, session: Session) -> list[BacktestInfo]:
+def all_infos(context: AppContext, session: Session) -> list[BacktestInfo]:
+    """Stored runs (newest per strategy) first, then the CSV exports."""
     files = backtests.csv_files(context.settings.dashboards_dir)
     by_class = backtests.ids_by_class(queries.configs(session).values())
     stored = backtests.db_infos(queries.backtest_runs(session))
@@ -84,6 +99,7 @@ def _choose(
     strategy_id: str | None,
     strategy_class: str | None,
     source: str | None,
+    context: AppContext,
 ) -> BacktestInfo:
     for info in infos:
         if source is not None and info.source != source:
@@ -98,4 +114,18 @@ def _choose(
         for k, v in (("strategy_id", strategy_id), ("strategy_class", strategy_class))
         if v is not None
     )
-    raise HTTPException(404, f"no backtest for {wanted}")
+    raise HTTPException(404, f"no backtest for {wanted}{_where(source, context)}")
+
+
+def _where(source: str | None, context: AppContext) -> str:
+    """Which source was searched, so a miss says where to look."""
+    if source == "database":
+        return " among the stored runs (source=database)"
+    if source == "csv":
+        if context.settings.dashboards_dir is None:
+            return (
+                " among the CSV exports (source=csv): no dashboards folder is configured "
+                "(STRATOPS_API_DASHBOARDS_DIR)"
+            )
+        return " among the CSV exports (source=csv, dashboard_<class>.csv files)"
+    return " among the stored runs or the CSV exports"

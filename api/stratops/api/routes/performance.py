@@ -18,6 +18,7 @@ from stratops.api.context import (
     DbSession,
     require_known,
 )
+from stratops.api.overview import capital_of
 from stratops.api.routes._params import EndDate, OptionalStrategyId, StartDate, check_range, invalid
 from stratops.api.schemas import CompareResponse, ErrorMessage, PerformanceResponse
 
@@ -54,11 +55,15 @@ def performance(
     chosen = _strategy_or_primary(session, strategy_id)
     rows = queries.snapshots(session, [chosen], start, end)
     name = queries.configs(session).get(chosen)
+    from_first_run = start is None or (
+        bool(rows) and start <= queries.snapshot_extent(session, chosen).first
+    )
     return series.performance(
         chosen,
         name.display_name if name is not None else chosen,
         rows,
         context.settings.risk_free_rate,
+        capital_of(name.spec) if name is not None and from_first_run else None,
     )
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 
 from stratops.api import views
 from stratops.api.context import Context, DbSession
-from stratops.api.missed import missed_by_strategy
+from stratops.api.missed import lateness_by_strategy
 from stratops.api.queries.runs import schedules
 from stratops.api.schemas import StatusResponse
 
@@ -20,22 +20,18 @@ router = APIRouter(prefix="/api/status", tags=["status"])
     response_model=StatusResponse,
     summary="Per strategy: state, last run, result, equity and health (ok / stale / failing)",
     description=(
-        "`failing`: the latest attempt failed. `stale`: no completed run for the last NYSE "
-        "session that opened (open-timed strategies) or closed (close-timed) at least the "
-        "configured grace period ago. Suspended strategies are never stale. `missed`: the "
-        "scheduled sessions without a run, by the operator's RunsOnSchedule rule."
+        "`failing`: the latest attempt failed. `stale`: `missed` is not empty, i.e. a "
+        "scheduled NYSE session has no completed run the grace period after its scheduled "
+        "time: the operator's RunsOnSchedule rule, the only lateness rule. Suspended "
+        "strategies are never stale."
     ),
 )
 def strategies_status(context: Context, session: DbSession) -> StatusResponse:
     now = context.clock()
-    grace = dt.timedelta(minutes=context.settings.stale_grace_minutes)
+    grace = dt.timedelta(minutes=context.settings.missed_run_grace_minutes)
     ledger = views.Ledger(session)
-    late = dt.timedelta(minutes=context.settings.missed_run_grace_minutes)
-    missed = missed_by_strategy(schedules(session), now, late)
+    late = lateness_by_strategy(schedules(session), now, grace)
     return StatusResponse(
         checked_at=now,
-        strategies={
-            sid: ledger.status(sid, now, grace).model_copy(update={"missed": missed.get(sid, [])})
-            for sid in ledger.ids
-        },
+        strategies={sid: ledger.status(sid, late.get(sid)) for sid in ledger.ids},
     )

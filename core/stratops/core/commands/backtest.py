@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 from stratops.core.backtest.engine import run_backtest
 from stratops.core.backtest.result import BacktestResult
+from stratops.core.errors import UserError
 from stratops.core.manifests import load_strategy
 from stratops.core.marketdata.cache import load_market_data
 from stratops.core.marketdata.errors import DataError
@@ -62,7 +63,13 @@ def run(args: argparse.Namespace) -> int:
     if args.export_dashboard is not None:
         from stratops.core.backtest.dashboard import export_dashboard
 
-        paths = export_dashboard(result, args.export_dashboard)
+        try:
+            paths = export_dashboard(result, args.export_dashboard)
+        except OSError as exc:
+            raise UserError(
+                f"--export-dashboard {args.export_dashboard}: cannot write there "
+                f"({exc.strerror or exc})"
+            ) from None
         doc["dashboard_files"] = [str(p) for p in paths]
     if args.db:
         from stratops.core.backtest.store import store_backtest

@@ -1,4 +1,8 @@
-"""`stratops db upgrade|downgrade|current|stamp`: manage the schema with the migrations."""
+"""`stratops db upgrade|downgrade|current|stamp`: manage the schema with the migrations.
+
+Thin: the work, including adopting a legacy database and rolling it back, is
+in `stratops.core.db.migrate`.
+"""
 
 from __future__ import annotations
 
@@ -22,24 +26,52 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Apply, revert and inspect the database migrations (Alembic).",
     )
     actions = parser.add_subparsers(dest="db_action", metavar="ACTION", required=True)
-    upgrade = _action(actions, "upgrade", "migrate up to REVISION (default: head)")
+    upgrade = _action(actions, "upgrade", "migrate up to REVISION (default: head)", UPGRADE_DETAILS)
     upgrade.add_argument("revision", nargs="?", default="head", metavar="REVISION")
     upgrade.set_defaults(handler=_applying(migrate.upgrade))
-    downgrade = _action(actions, "downgrade", "migrate down to REVISION (an id, -1 or base)")
+    downgrade = _action(
+        actions, "downgrade", "migrate down to REVISION (an id, -1, base or legacy)", LEGACY_DETAILS
+    )
     downgrade.add_argument("revision", metavar="REVISION")
-    downgrade.set_defaults(handler=_applying(migrate.downgrade))
-    stamp = _action(actions, "stamp", "record REVISION without migrating (adopt a legacy database)")
+    downgrade.add_argument(
+        "--discard-later-rows",
+        action="store_true",
+        help="with `legacy`: drop the rows stratops wrote after the adoption (refused otherwise)",
+    )
+    downgrade.set_defaults(handler=_downgrading)
+    stamp = _action(actions, "stamp", "record REVISION without migrating")
     stamp.add_argument("revision", metavar="REVISION")
     stamp.set_defaults(handler=_applying(migrate.stamp))
     current = _action(actions, "current", "print the current revision and whether it is head")
     current.set_defaults(handler=_current)
 
 
+UPGRADE_DETAILS = (
+    "A database of the legacy engine (alembic_version 20260117_0001 to 20260123_0001) is "
+    "adopted in the same transaction: its rows stay, rows without a strategy_id become "
+    "v3_5b, and its history appears in the stratops ledger. A failure changes nothing."
+)
+LEGACY_DETAILS = (
+    "`legacy` rolls an adopted legacy database back: the legacy tables, rows, values and "
+    "alembic_version exactly as before the adoption, the stratops tables dropped. Rows that "
+    "stratops wrote after the adoption (runs, trades, snapshots of any strategy, v3_5b "
+    "included, failures, primary changes) have no place there: the rollback refuses while "
+    "they exist, unless --discard-later-rows is given, which drops them. Strategy "
+    "configurations and backtests are dropped either way (they are re-created from the "
+    "manifests)."
+)
+
+
 def _action(
-    actions: argparse._SubParsersAction[argparse.ArgumentParser], name: str, summary: str
+    actions: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    summary: str,
+    details: str = "",
 ) -> argparse.ArgumentParser:
     parser = actions.add_parser(
-        name, help=summary, description=summary[0].upper() + summary[1:] + "."
+        name,
+        help=summary,
+        description=" ".join([summary[0].upper() + summary[1:] + ".", details]).strip(),
     )
     parser.add_argument(
         "--db",
@@ -69,13 +101,24 @@ def _applying(step: Step) -> Handler:
     return handler
 
 
+def _downgrading(args: argparse.Namespace) -> int:
+    url = _db_url(args)
+    migrate.downgrade(url, args.revision, discard_later_rows=args.discard_later_rows)
+    print(f"{db_engine.describe(url)}: {_position(url)}")
+    return 0
+
+
 def _current(args: argparse.Namespace) -> int:
     print(_position(_db_url(args)))
     return 0
 
 
 def _position(url: str) -> str:
-    """`0004 (head)`, `0002 (head is 0004)` or `none (not migrated; head is 0004)`."""
+    """`0004 (head)`, `0000 (head is 0004)`, `none (not migrated; head is 0004)` or
+    `20260123_0001 (legacy engine; ...)`."""
+    legacy = migrate.legacy_revision(url)
+    if legacy is not None:
+        return f"{legacy} (legacy engine; `stratops db upgrade` adopts it)"
     current, head = migrate.current_revision(url), migrate.head_revision()
     if current == head:
         return f"{current} (head)"

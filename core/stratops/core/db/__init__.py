@@ -28,7 +28,6 @@ from stratops.core.db.models import (
     RunFailure,
     StrategyConfig,
     StrategyRun,
-    SupersededSnapshot,
     Trade,
 )
 from stratops.core.db.uow import UnitOfWork
@@ -43,7 +42,6 @@ __all__ = [
     "RunFailure",
     "StrategyConfig",
     "StrategyRun",
-    "SupersededSnapshot",
     "Trade",
     "UTCDateTime",
     "UnitOfWork",

@@ -3,10 +3,22 @@
 Two backends exist: SQLite for local mode and tests, Postgres (through
 psycopg 3) on a cluster. Everything that talks to a database gets its Engine
 here, so both backends behave the same way everywhere.
+
+A Postgres that cannot be reached (a host dropping packets, a server that
+accepts and never answers) must not hold a runner, the operator or the API
+for minutes: every connection attempt gives up after `connect_timeout`
+seconds (libpq's URL parameter; `DEFAULT_CONNECT_TIMEOUT_S` unless the URL
+sets it), and a failed attempt is one line naming the database.
+
+JSON columns are written with `allow_nan=False` on both backends: Postgres
+refuses `Infinity`, so SQLite must too, or a value would be storable in
+local mode and not on a cluster.
 """
 
 from __future__ import annotations
 
+import json
+from functools import partial
 from typing import Any
 
 from sqlalchemy import URL, Engine, create_engine, event, make_url
@@ -16,6 +28,8 @@ from sqlalchemy.pool import StaticPool
 from stratops.core.errors import UserError
 
 _POSTGRES_DRIVERS = {"postgres", "postgresql", "postgresql+psycopg"}
+DEFAULT_CONNECT_TIMEOUT_S = 10
+strict_json = partial(json.dumps, allow_nan=False)
 _EXAMPLES = "use sqlite:///PATH or postgresql://USER:PASSWORD@HOST:PORT/DATABASE"
 
 
@@ -47,12 +61,41 @@ def create_engine_for(url: str) -> Engine:
     parsed = parse_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed)
-    return create_engine(parsed, pool_pre_ping=True)
+    return _postgres_engine(with_connect_timeout(parsed))
+
+
+def with_connect_timeout(url: URL) -> URL:
+    """`url` with `connect_timeout` set to the default unless it names one itself."""
+    if "connect_timeout" in url.query:
+        return url
+    return url.update_query_dict({"connect_timeout": str(DEFAULT_CONNECT_TIMEOUT_S)})
+
+
+class DatabaseUnreachableError(UserError):
+    """No connection could be made (refused, timed out, authentication failed)."""
+
+
+def _postgres_engine(url: URL) -> Engine:
+    engine = create_engine(url, pool_pre_ping=True, json_serializer=strict_json)
+    where = describe(url)
+
+    def connect(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        try:
+            return dialect.loaded_dbapi.connect(*cargs, **cparams)
+        except dialect.loaded_dbapi.OperationalError as exc:
+            reason = " ".join(str(exc).split()) or type(exc).__name__
+            raise DatabaseUnreachableError(
+                f"cannot connect to database {where}: {reason}"
+            ) from None
+
+    event.listen(engine, "do_connect", connect)
+    return engine
 
 
 def _sqlite_engine(url: URL) -> Engine:
     in_memory = url.database in (None, "", ":memory:")
-    engine = create_engine(url, poolclass=StaticPool) if in_memory else create_engine(url)
+    pool: dict[str, Any] = {"poolclass": StaticPool} if in_memory else {}
+    engine = create_engine(url, json_serializer=strict_json, **pool)
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 

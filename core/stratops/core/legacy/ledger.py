@@ -1,9 +1,9 @@
 """What the legacy database knows that state.json does not: cash (and its positions).
 
-Reads the latest `performance_snapshots` row of each strategy, the row the
-legacy engine took its cash from. The database must have the `strategy_id`
-column (migration 0002, `stratops db upgrade`), which tags every legacy row
-`v3_5b`; it is only read.
+Reads the latest stratops `performance_snapshots` row of each strategy: on a
+legacy database adopted by `stratops db upgrade`, that is the latest paper
+snapshot of the last trading day, whose cash the legacy engine would have
+taken. The database is only read.
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ def latest_snapshots(url: str, strategy_ids: Iterable[str]) -> dict[str, LedgerF
     except SQLAlchemyError as exc:
         first = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         hint = (
-            " (run `stratops db upgrade` first: it adds strategy_id)"
-            if "strategy_id" in first
+            " (run `stratops db upgrade --db URL` first: it adopts the legacy database)"
+            if "snapshot_date" in first or "strategy_id" in first
             else ""
         )
         raise UserError(f"legacy database {describe(url)}: {first}{hint}") from None

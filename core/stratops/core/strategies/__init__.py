@@ -1,25 +1,8 @@
 """Strategy plug-ins and the Hierarchical Adaptive family.
 
-`get_strategy(name)` resolves a registered class, `build_strategy(spec)` a
-configured instance; `config_hash` identifies a configuration.
+The package itself imports nothing: validating a manifest (`catalog`,
+`parameters`, each family's `params`) must not pull in the numerical engine,
+so the operator and `stratops validate` stay small. The engine side lives in
+`base` (the Strategy interface, `config_hash`) and `registry`
+(`get_strategy`, `build_strategy`), imported only where strategies run.
 """
-
-from stratops.core.strategies.base import CASH, Decision, SignalFrame, Strategy, config_hash
-from stratops.core.strategies.registry import (
-    StrategyConfigError,
-    build_strategy,
-    get_strategy,
-    known_strategies,
-)
-
-__all__ = [
-    "CASH",
-    "Decision",
-    "SignalFrame",
-    "Strategy",
-    "StrategyConfigError",
-    "build_strategy",
-    "config_hash",
-    "get_strategy",
-    "known_strategies",
-]

@@ -1,51 +1,36 @@
-"""Strategy plug-ins: names from the `stratops.strategies` entry-point group.
+"""Strategy plug-ins: classes from the `stratops.strategies` entry-point group.
 
-A manifest names its class (`spec.strategyClass`); `build_strategy` resolves it,
-validates `spec.parameters` with the class's own model, checks the overlap with
-`spec.execution`, and reports every problem as `parameters.<field>: <message>`.
+A manifest names its class (`spec.strategyClass`); `build_strategy` checks the
+spec with the shared validation (`stratops.core.spec_validation`: class,
+parameters, execution overlap, schedule) and returns the configured engine.
+This module loads the engine; validation alone never needs it.
 """
 
 from __future__ import annotations
 
-from functools import cache
-from importlib.metadata import EntryPoint, entry_points
-
-from pydantic import ValidationError
+from typing import cast
 
 from stratops.core.errors import UserError
-from stratops.core.manifests import describe_validation_error
 from stratops.core.resource import TradingStrategySpec
-from stratops.core.strategies.hierarchical_adaptive.params import check_execution_overlap
+from stratops.core.spec_validation import check_parsed
+from stratops.core.strategies.catalog import class_entry_point, known_strategies
+from stratops.core.strategies.hierarchical_adaptive.params import HierarchicalAdaptiveParams
 from stratops.core.strategies.hierarchical_adaptive.strategy import HierarchicalAdaptive
 
-GROUP = "stratops.strategies"
+__all__ = ["StrategyConfigError", "build_strategy", "get_strategy", "known_strategies"]
 
 
 class StrategyConfigError(UserError):
-    """Parameters a strategy class refuses; `problems` holds one line per field."""
+    """A spec its strategy refuses; `problems` holds one `field: message` line per problem."""
 
     def __init__(self, strategy_class: str, problems: list[str]) -> None:
         self.problems = problems
         super().__init__(f"{strategy_class}: " + "; ".join(problems))
 
 
-@cache
-def _entry_points() -> dict[str, EntryPoint]:
-    return {ep.name: ep for ep in entry_points(group=GROUP)}
-
-
-def known_strategies() -> list[str]:
-    """Registered strategy names, sorted."""
-    return sorted(_entry_points())
-
-
 def get_strategy(name: str) -> type[HierarchicalAdaptive]:
     """The class registered under `name`; an unknown name lists the known ones."""
-    ep = _entry_points().get(name)
-    if ep is None:
-        known = ", ".join(known_strategies()) or "none installed"
-        raise UserError(f"unknown strategyClass {name!r}; known: {known}")
-    cls = ep.load()
+    cls = class_entry_point(name).load()
     if not (isinstance(cls, type) and issubclass(cls, HierarchicalAdaptive)):
         raise UserError(f"entry point {name!r} does not name a strategy class")
     return cls
@@ -53,23 +38,11 @@ def get_strategy(name: str) -> type[HierarchicalAdaptive]:
 
 def build_strategy(spec: TradingStrategySpec) -> HierarchicalAdaptive:
     """The configured strategy of a manifest, or a StrategyConfigError listing every problem."""
-    cls = get_strategy(spec.strategy_class)
-    try:
-        params = cls.params_model.model_validate(spec.parameters)
-    except ValidationError as exc:
-        raise StrategyConfigError(spec.strategy_class, _describe(exc)) from exc
-    problems = check_execution_overlap(params, spec.execution)
-    if problems:
-        raise StrategyConfigError(spec.strategy_class, problems)
-    return cls(params)
-
-
-def _describe(exc: ValidationError) -> list[str]:
-    """`parameters.<field>: message`; model-level rules already start with their field."""
-    lines = []
-    for line in describe_validation_error(exc):
-        if line.startswith(": "):
-            lines += [f"parameters.{part}" for part in line[2:].split("; ")]
-        else:
-            lines.append(f"parameters.{line}")
-    return lines
+    checked = check_parsed(spec)
+    unknown = [p for p in checked.problems if p.path == "spec.strategyClass"]
+    if unknown:
+        raise UserError(unknown[0].rule)
+    if checked.params is None or not checked.ok:
+        lines = [str(p).removeprefix("spec.") for p in checked.problems]
+        raise StrategyConfigError(spec.strategy_class, lines)
+    return get_strategy(spec.strategy_class)(cast(HierarchicalAdaptiveParams, checked.params))

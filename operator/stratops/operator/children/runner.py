@@ -42,12 +42,27 @@ class RunnerRole:
 def runner_schedule(spec: TradingStrategySpec, role: RunnerRole, settings: OperatorSettings) -> str:
     """The primary runs at its schedule; secondaries an offset later, so the primary runs first.
 
-    A schedule that cannot be shifted exactly is kept as written.
+    A schedule that cannot be shifted exactly is kept as written (and reported,
+    see `offset_problem`).
     """
     if role.effective_primary:
         return spec.schedule
     shifted = schedule.shift(spec.schedule, settings.secondary_offset_minutes)
     return shifted if shifted is not None else spec.schedule
+
+
+def offset_problem(
+    spec: TradingStrategySpec, role: RunnerRole, settings: OperatorSettings
+) -> str | None:
+    """Why a secondary fires together with the primary rather than after it (None: it does not)."""
+    offset = settings.secondary_offset_minutes
+    if role.effective_primary or offset == 0 or schedule.shift(spec.schedule, offset) is not None:
+        return None
+    return (
+        f"spec.schedule {spec.schedule!r} cannot be moved exactly by {offset} minutes, so this "
+        "secondary fires at the same time as the primary; use a single fixed minute "
+        "(e.g. '45 9 * * 1-5') to run after it"
+    )
 
 
 def build_runner_cronjob(

@@ -32,6 +32,39 @@ function logRange(u, min, max) {
   return [min * 0.97, max * 1.03];
 }
 
+// A 1, 2 or 5 times a power of ten, the smallest at least `raw`.
+function niceStep(raw) {
+  const power = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw);
+}
+
+// Round ticks on a log axis: evenly stepped round values inside a narrow range (under a
+// decade, where uPlot's decade ticks would land on $10,133 and $20,266), else 1-2-5
+// times powers of ten.
+export function logSplits(min, max) {
+  if (!(min > 0) || !(max > min)) return [];
+  if (max / min < 10) {
+    const step = niceStep((max - min) / 6);
+    const out = [];
+    for (let v = Math.ceil(min / step) * step; v <= max; v += step) out.push(Math.round(v / step) * step);
+    return out;
+  }
+  const out = [];
+  for (let p = Math.floor(Math.log10(min)); 10 ** p <= max; p++) {
+    for (const m of [1, 2, 5]) {
+      const v = m * 10 ** p;
+      if (v >= min && v <= max) out.push(v);
+    }
+  }
+  return out;
+}
+
+// The latest non-null value: what a legend shows while no point is hovered.
+function lastOf(values) {
+  for (let i = values.length - 1; i >= 0; i--) if (values[i] !== null && values[i] !== undefined) return values[i];
+  return null;
+}
+
 // Daily data: ticks never closer than a day; months and years align to the calendar.
 const DAY = 86400;
 const MONTH = 30 * DAY;
@@ -45,18 +78,26 @@ const TIME_VALUES = [
   [DAY, "{MMM} {D}", "\n{YYYY}", null, null, null, null, null, 1],
 ];
 
-function axes(formatY) {
+function axes(formatY, log) {
   const common = { stroke: AXIS, grid: { stroke: GRID, width: 1 }, ticks: { stroke: GRID, width: 1 } };
-  return [
-    { ...common, incrs: TIME_INCRS, values: TIME_VALUES, space: 60 },
-    { ...common, size: 78, values: (u, values) => values.map(formatY) },
-  ];
+  const y = { ...common, size: 78, values: (u, values) => values.map((v) => (v === null ? "" : formatY(v))) };
+  if (log) {
+    y.splits = (u, axis, min, max) => logSplits(min, max);
+    y.filter = (u, splits) => splits; // keep every split: they are already round
+  }
+  return [{ ...common, incrs: TIME_INCRS, values: TIME_VALUES, space: 60 }, y];
 }
 
-// `lines`: [{label, values, color, dash}] sharing the `seconds` x values.
-function lineChart(container, seconds, lines, { height, formatY, formatValue, log = false, fill = false }) {
+const isoDay = (ts) => new Date(ts * 1000).toISOString().slice(0, 10);
+
+// `lines`: [{label, values, color, dash}] sharing the `seconds` x values. With no point
+// hovered the legend shows the latest values (never a bare "Date:").
+export function lineChart(container, seconds, lines, { height, formatY, formatValue, log = false, fill = false }) {
   const series = [
-    { label: "Date", value: (u, ts) => (ts === null ? "" : new Date(ts * 1000).toISOString().slice(0, 10)) },
+    { label: "Date", value: (u, ts, i, idx) => {
+      const at = idx === null || idx === undefined ? lastOf(u.data[0]) : ts;
+      return at === null ? "" : isoDay(at);
+    } },
     ...lines.map((line) => ({
       label: line.label,
       stroke: line.color,
@@ -64,7 +105,7 @@ function lineChart(container, seconds, lines, { height, formatY, formatValue, lo
       dash: line.dash ? [6, 4] : undefined,
       fill: fill && lines.length === 1 ? `${line.color}22` : undefined,
       spanGaps: true,
-      value: (u, v) => formatValue(v),
+      value: (u, v, i, idx) => formatValue(idx === null || idx === undefined ? lastOf(u.data[i]) : v),
     })),
   ];
   const listeners = [];
@@ -72,7 +113,7 @@ function lineChart(container, seconds, lines, { height, formatY, formatValue, lo
     ...sizeOf(container, height),
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),
     scales: { x: { time: true }, y: log ? { distr: 3, log: 10, range: logRange } : {} },
-    axes: axes(formatY),
+    axes: axes(formatY, log),
     series,
     cursor: { sync: { key: "stratops" }, points: { size: 6 } },
     legend: { live: true },
@@ -84,6 +125,7 @@ function lineChart(container, seconds, lines, { height, formatY, formatValue, lo
   };
   const data = [seconds, ...lines.map((line) => line.values)];
   const chart = new uPlot(opts, data, container);
+  chart.setLegend({ idx: null }); // the latest values, now that the data is known
   chart.listeners = listeners;
   chart.height = height;
   container.dataset.series = lines.map((line) => line.label).join(",");
@@ -93,7 +135,7 @@ function lineChart(container, seconds, lines, { height, formatY, formatValue, lo
 
 export function equityChart(container, seconds, lines, { log = false, rebased = false } = {}) {
   const money = (v) => (v === null || v === undefined ? "" : rebased ? num(v) : usd(v));
-  const axis = (v) => (rebased ? num(v) : usd(v).replace(/\.\d\d$/, ""));
+  const axis = (v) => (rebased ? String(Math.round(v * 100) / 100) : usd(Math.round(v)).replace(/\.\d\d$/, ""));
   return lineChart(container, seconds, lines, { height: 320, formatY: axis, formatValue: money, log });
 }
 

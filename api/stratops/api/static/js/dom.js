@@ -29,3 +29,15 @@ export function panel(title, ...body) {
 export function notice(text, kind = "info") {
   return h("div", { class: `notice ${kind}` }, text);
 }
+
+// The label every view shows above data that came from the synthetic generator.
+export function syntheticLabel(what = "These numbers") {
+  return h("div", { class: "notice warn synthetic-label", role: "note" },
+    h("strong", {}, "Synthetic data. "),
+    `${what} come from the bundled market-data generator, not the market.`);
+}
+
+// A table inside a horizontal scroller, so a wide table never widens the page.
+export function scroller(table) {
+  return h("div", { class: "table-scroll" }, table);
+}

@@ -1,26 +1,32 @@
-// The dashboard shell: strategy selector, compare and log toggles, tabs, health pills.
+// The dashboard shell: tabs from the view registry, strategy selector, toggles, date
+// range, health pills; one view at a time, an older view's loads cancelled.
 
-import { get } from "./api.js";
+import { get, isCancelled } from "./api.js";
 import { destroyCharts, PALETTE } from "./charts.js";
 import { clear, h, notice } from "./dom.js";
+import { addExports } from "./export.js";
 import { usd, when } from "./format.js";
 import { load, save } from "./store.js";
-import { renderBacktest } from "./views/backtest.js";
-import { renderCompare } from "./views/compare.js";
-import { renderPerformance } from "./views/performance.js";
-import { renderTrades } from "./views/trades.js";
+import { VIEWS, viewOf } from "./views/registry.js";
 
 const state = {
   strategies: [],
   status: {},
-  view: load("view", "performance"),
+  overview: {},
+  view: viewOf(load("view", "overview")).id,
   selected: load("strategy", null),
   compare: load("compare", false),
   compareIds: load("compareIds", []),
   log: load("log", false),
+  range: load("range", { start: "", end: "" }),
 };
+let current = null; // the AbortController of the view being drawn
 
 const HEALTH_TEXT = { ok: "on schedule", stale: "stale", failing: "failing" };
+
+function multiSelect() {
+  return state.view === "backtest-compare" || (state.view === "performance" && state.compare);
+}
 
 function renderHealth() {
   const host = clear(document.getElementById("health"));
@@ -41,7 +47,7 @@ function chip(s, index, active, onclick) {
     dataset: { strategy: s.id }, title: `${s.display_name}${s.is_primary ? " (primary)" : ""}`, onclick,
   },
   h("i", { class: `dot ${st ? st.health : ""}` }),
-  state.compare ? h("span", { class: "swatch", style: `background:${PALETTE[index % PALETTE.length]}` }) : null,
+  multiSelect() ? h("span", { class: "swatch", style: `background:${PALETTE[index % PALETTE.length]}` }) : null,
   h("span", { class: "chip-name" }, s.display_name),
   s.is_primary ? h("span", { class: "badge" }, "primary") : null);
 }
@@ -50,7 +56,7 @@ function renderSelector() {
   const host = clear(document.getElementById("selector"));
   const ids = state.compareIds;
   state.strategies.forEach((s) => {
-    if (state.compare) {
+    if (multiSelect()) {
       const on = ids.includes(s.id);
       host.append(chip(s, on ? ids.indexOf(s.id) : ids.length, on, () => {
         state.compareIds = on ? ids.filter((x) => x !== s.id) : [...ids, s.id];
@@ -67,35 +73,74 @@ function renderSelector() {
   });
   document.getElementById("compare-toggle").checked = state.compare;
   document.getElementById("log-toggle").checked = state.log;
+  document.getElementById("range-start").value = state.range.start || "";
+  document.getElementById("range-end").value = state.range.end || "";
 }
 
 function renderTabs() {
-  for (const tab of document.querySelectorAll("#tabs .tab")) {
+  const host = document.getElementById("tabs");
+  if (!host.childElementCount) {
+    for (const v of VIEWS) {
+      host.append(h("button", { type: "button", class: "tab", dataset: { view: v.id },
+        onclick: () => { state.view = v.id; save("view", v.id); render(); } }, v.label));
+    }
+  }
+  for (const tab of host.querySelectorAll(".tab")) {
     tab.classList.toggle("active", tab.dataset.view === state.view);
     tab.setAttribute("aria-current", tab.dataset.view === state.view ? "page" : "false");
   }
-  document.getElementById("toolbar").classList.toggle("hidden", state.view === "trades");
-  const onlyLog = state.view === "backtest";
-  document.getElementById("selector").classList.toggle("hidden", onlyLog);
-  document.getElementById("compare-switch").classList.toggle("hidden", onlyLog);
+  const controls = new Set(viewOf(state.view).controls);
+  const show = (id, on) => document.getElementById(id).classList.toggle("hidden", !on);
+  show("toolbar", controls.size > 0);
+  show("selector", controls.has("selector"));
+  show("compare-switch", controls.has("compare"));
+  show("log-switch", controls.has("log"));
+  show("range", controls.has("range") && !(state.view === "performance" && state.compare));
+}
+
+function context(signal) {
+  return {
+    signal,
+    get: (path, params) => get(path, params, signal),
+    strategies: state.strategies,
+    status: state.status,
+    overview: state.overview,
+    names: Object.fromEntries(state.strategies.map((s) => [s.id, s.display_name])),
+    selected: state.selected,
+    summary: state.strategies.find((s) => s.id === state.selected),
+    compare: state.compare,
+    compareIds: state.compareIds,
+    log: state.log,
+    range: { start: state.range.start || null, end: state.range.end || null },
+    rerender: () => render(),
+    open: (view, strategyId) => {
+      state.view = view; save("view", view);
+      if (strategyId) { state.selected = strategyId; save("strategy", strategyId); }
+      render();
+    },
+  };
 }
 
 async function renderView() {
+  if (current) current.abort();
+  const controller = new AbortController();
+  current = controller;
   destroyCharts();
   const view = clear(document.getElementById("view"));
   view.dataset.view = state.view;
-  const names = Object.fromEntries(state.strategies.map((s) => [s.id, s.display_name]));
-  const summary = state.strategies.find((s) => s.id === state.selected);
-  const rerender = () => render();
+  view.dataset.ready = "false";
   try {
-    if (state.view === "trades") await renderTrades(view, { strategies: state.strategies, rerender });
-    else if (state.view === "backtest") await renderBacktest(view, { strategyId: state.selected, log: state.log, rerender });
-    else if (!state.strategies.length) view.append(notice("No strategies yet. Run `stratops run-all` (or `stratops demo`) and reload.", "info"));
-    else if (state.compare) await renderCompare(view, { ids: state.compareIds, names, log: state.log });
-    else await renderPerformance(view, { strategyId: state.selected, summary, log: state.log });
+    if (!state.strategies.length && state.view !== "backtest") {
+      view.append(notice("No strategies yet. Run `stratops run-all` (or `stratops demo`) and reload.", "info"));
+    } else {
+      await viewOf(state.view).render(view, context(controller.signal));
+    }
   } catch (error) {
+    if (isCancelled(error)) return; // a newer view owns the page now
     view.append(notice(`Could not load this view: ${error.message}`, "error"));
   }
+  if (controller.signal.aborted) return;
+  addExports(view, state.view);
   view.dataset.ready = "true";
 }
 
@@ -116,20 +161,35 @@ function choose() {
   if (state.compareIds.length < 2) state.compareIds = ids.slice(0, Math.min(ids.length, 3));
 }
 
-async function start() {
-  for (const tab of document.querySelectorAll("#tabs .tab")) {
-    tab.addEventListener("click", () => { state.view = tab.dataset.view; save("view", state.view); render(); });
-  }
+function bindControls() {
   document.getElementById("compare-toggle").addEventListener("change", (e) => {
     state.compare = e.target.checked; save("compare", state.compare); render();
   });
   document.getElementById("log-toggle").addEventListener("change", (e) => {
     state.log = e.target.checked; save("log", state.log); render();
   });
+  const range = () => {
+    state.range = { start: document.getElementById("range-start").value, end: document.getElementById("range-end").value };
+    save("range", state.range); render();
+  };
+  document.getElementById("range-start").addEventListener("change", range);
+  document.getElementById("range-end").addEventListener("change", range);
+  document.getElementById("range-clear").addEventListener("click", () => {
+    document.getElementById("range-start").value = "";
+    document.getElementById("range-end").value = "";
+    range();
+  });
+}
+
+async function start() {
+  bindControls();
+  renderTabs();
   try {
-    const [list, status] = await Promise.all([get("/api/strategies"), get("/api/status/strategies")]);
+    const [list, status, overview] = await Promise.all(
+      [get("/api/strategies"), get("/api/status/strategies"), get("/api/overview")]);
     state.strategies = list.strategies;
     state.status = status.strategies;
+    state.overview = overview.strategies;
   } catch (error) {
     document.getElementById("view").append(notice(`The API is not answering: ${error.message}`, "error"));
     return;

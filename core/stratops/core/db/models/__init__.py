@@ -1,7 +1,7 @@
 """All tables of stratops. Importing this package registers every table on `Base.metadata`."""
 
 from stratops.core.db.models.backtests import BacktestPoint, BacktestRun
-from stratops.core.db.models.ledger import PerformanceSnapshot, SupersededSnapshot, Trade
+from stratops.core.db.models.ledger import PerformanceSnapshot, Trade
 from stratops.core.db.models.runs import RUN_RESULTS, RunFailure, StrategyRun
 from stratops.core.db.models.strategies import PrimaryChange, StrategyConfig
 
@@ -14,6 +14,5 @@ __all__ = [
     "RunFailure",
     "StrategyConfig",
     "StrategyRun",
-    "SupersededSnapshot",
     "Trade",
 ]

@@ -1,8 +1,8 @@
 """The trading ledger: daily performance snapshots and paper trades.
 
-Both tables predate stratops (the legacy single-strategy engine wrote them, see
-migration 0001); every row now carries the `strategy_id` it belongs to and,
-for rows written by the stratops runner, the `strategy_runs` row that wrote it.
+Every row carries the `strategy_id` it belongs to and, for rows written by
+the stratops runner, the `strategy_runs` row that wrote it. Rows adopted from
+the legacy engine's database have no run (`run_id` NULL).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from stratops.core.db.base import Base
 
 
 class SnapshotValues:
-    """The columns of one day's performance snapshot, shared with the archive table."""
+    """The columns of one day's performance snapshot."""
 
     strategy_id: Mapped[str] = mapped_column(String(50))
     snapshot_date: Mapped[dt.date]
@@ -56,21 +56,6 @@ class PerformanceSnapshot(SnapshotValues, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("strategy_runs.id"))
     data_snapshot_id: Mapped[str | None] = mapped_column(String(80))
-
-
-class SupersededSnapshot(SnapshotValues, Base):
-    """Legacy snapshots that lost their day to a later one when migration 0003
-    made (strategy_id, snapshot_date) unique.
-
-    The legacy engine could write several snapshots a day; the last one of the
-    day stays in `performance_snapshots`, the earlier ones are kept here rather
-    than deleted, and the downgrade of 0003 moves them back.
-    """
-
-    __tablename__ = "superseded_snapshots"
-
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # the original id
-    superseded_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
 
 
 class Trade(Base):

@@ -2,14 +2,6 @@
 
 Modules: `kalman` (trend filter), `indicators` (exact windowed statistics),
 `regime` (vol state, trend, confirmation, cell), `allocation` (weights),
-`params` (validated parameters), `signals` (the whole series in one pass),
-`strategy` (the registered classes).
+`params` (validated parameters, importable without the engine), `signals`
+(the whole series in one pass), `strategy` (the registered classes).
 """
-
-from stratops.core.strategies.hierarchical_adaptive.strategy import (
-    HierarchicalAdaptive,
-    HierarchicalAdaptiveV35b,
-    HierarchicalAdaptiveV35d,
-)
-
-__all__ = ["HierarchicalAdaptive", "HierarchicalAdaptiveV35b", "HierarchicalAdaptiveV35d"]

@@ -23,9 +23,10 @@ from __future__ import annotations
 
 from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from stratops.core.resource import Execution
+from stratops.core.strategies.parameters import StrategyParams
 
 ExecutionTime = Literal["open", "15min_after_open", "15min_before_close", "close"]
 
@@ -37,10 +38,8 @@ TIMING_OF_EXECUTION_TIME: dict[str, str] = {
 }
 
 
-class HierarchicalAdaptiveParams(BaseModel):
+class HierarchicalAdaptiveParams(StrategyParams):
     """All knobs of the family; defaults are the original code defaults (§6 first column)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     # Symbols and their roles (§1.1).
     signal_symbol: str = Field("QQQ", min_length=1)
@@ -141,6 +140,9 @@ class HierarchicalAdaptiveParams(BaseModel):
         """Every series the strategy reads (signal, bond trend and held), without repeats."""
         ordered = (self.signal_symbol, self.treasury_trend_symbol, *self.held_symbols)
         return tuple(dict.fromkeys(ordered))
+
+    def execution_problems(self, execution: Execution) -> list[str]:
+        return check_execution_overlap(self, execution)
 
     @property
     def signal_window(self) -> int:

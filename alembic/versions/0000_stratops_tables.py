@@ -1,22 +1,21 @@
-"""The stratops tables, and the ledger tied to them.
+"""The stratops schema: the ledger, the strategy and run tables, the backtest results.
 
-New tables: strategy_configs, strategy_runs, run_failures, primary_changes,
-backtest_runs, backtest_points, superseded_snapshots.
+The first revision of the chain: an empty database starts here. A database
+of the legacy engine does not go through a revision of its own: `stratops db
+upgrade` recognises it by its `alembic_version` row and adopts it in the same
+transaction (`stratops.core.legacy.adoption`), which moves the legacy
+`performance_snapshots` table aside before this revision creates the stratops
+one, and fills the new ledger from the legacy rows after the chain has run.
 
-Ledger changes:
-* performance_snapshots becomes unique on (strategy_id, snapshot_date). The
-  legacy engine could write several snapshots a day; for each day the latest
-  one (by timestamp, then id) stays and the earlier ones move, unchanged and
-  with their ids, to superseded_snapshots. Nothing is deleted; the downgrade
-  moves them back.
-* strategy_id becomes NOT NULL without a default on both ledger tables: from
-  here on every writer names its strategy, and a forgotten one is an error,
-  not a silent 'v3_5b'.
-* run_id (-> strategy_runs.id) on both, data_snapshot_id on snapshots, and an
-  index on trades (strategy_id, trade_date).
+Ledger rules set here:
+* `performance_snapshots` is unique on (strategy_id, snapshot_date): one
+  snapshot per strategy and trading day, so a retried run cannot count twice.
+* `strategy_id` is NOT NULL without a default on both ledger tables: every
+  writer names its strategy, and a forgotten one is an error.
+* `run_id` ties ledger rows to the `strategy_runs` row that wrote them.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0000
+Revises:
 Create Date: 2026-02-01
 """
 
@@ -24,50 +23,29 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-from alembic.operations import BatchOperations
 from sqlalchemy.dialects import postgresql
 
-revision = "0003"
-down_revision = "0002"
+revision = "0000"
+down_revision = None
 branch_labels = None
 depends_on = None
 
-LEGACY_STRATEGY_ID = "v3_5b"
 TIMESTAMP = sa.DateTime(timezone=True)
 JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
-SNAPSHOT_COLUMNS = (
-    "id, strategy_id, snapshot_date, timestamp, total_equity, cash, positions_value, "
-    "daily_return, cumulative_return, drawdown, strategy_cell, trend_state, vol_state, "
-    "t_norm, z_score, positions_json, baseline_value, baseline_return, mode, created_at"
-)
-# A snapshot is superseded when a later one (by timestamp, then id) exists for its day.
-SUPERSEDED = """
-    EXISTS (SELECT 1 FROM performance_snapshots later
-            WHERE later.strategy_id = performance_snapshots.strategy_id
-              AND later.snapshot_date = performance_snapshots.snapshot_date
-              AND (later.timestamp > performance_snapshots.timestamp
-                   OR (later.timestamp = performance_snapshots.timestamp
-                       AND later.id > performance_snapshots.id)))
-"""
 
 
 def upgrade() -> None:
     _create_strategy_tables()
     _create_run_tables()
     _create_backtest_tables()
-    _create_superseded_snapshots()
-    _supersede_duplicate_snapshots()
-    _tie_ledger_to_runs()
+    _create_performance_snapshots()
+    _create_trades()
 
 
 def downgrade() -> None:
-    _untie_ledger_from_runs()
-    op.execute(
-        f"INSERT INTO performance_snapshots ({SNAPSHOT_COLUMNS}) "
-        f"SELECT {SNAPSHOT_COLUMNS} FROM superseded_snapshots"
-    )
     for table in (
-        "superseded_snapshots",
+        "trades",
+        "performance_snapshots",
         "backtest_points",
         "backtest_runs",
         "run_failures",
@@ -205,10 +183,10 @@ def _create_backtest_tables() -> None:
     )
 
 
-def _create_superseded_snapshots() -> None:
+def _create_performance_snapshots() -> None:
     op.create_table(
-        "superseded_snapshots",
-        sa.Column("id", sa.Integer(), nullable=False, autoincrement=False),
+        "performance_snapshots",
+        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("strategy_id", sa.String(50), nullable=False),
         sa.Column("snapshot_date", sa.Date(), nullable=False),
         sa.Column("timestamp", TIMESTAMP, nullable=False),
@@ -228,70 +206,49 @@ def _create_superseded_snapshots() -> None:
         sa.Column("baseline_return", sa.Double()),
         sa.Column("mode", sa.String(20), nullable=False, server_default="paper"),
         sa.Column("created_at", TIMESTAMP, nullable=False, server_default=sa.func.now()),
-        sa.Column("superseded_at", TIMESTAMP, nullable=False, server_default=sa.func.now()),
-        sa.PrimaryKeyConstraint("id", name="pk_superseded_snapshots"),
+        sa.Column("run_id", sa.Integer()),
+        sa.Column("data_snapshot_id", sa.String(80)),
+        sa.PrimaryKeyConstraint("id", name="pk_performance_snapshots"),
+        sa.UniqueConstraint(
+            "strategy_id",
+            "snapshot_date",
+            name="uq_performance_snapshots_strategy_id_snapshot_date",
+        ),
+        sa.ForeignKeyConstraint(
+            ["run_id"], ["strategy_runs.id"], name="fk_performance_snapshots_run_id_strategy_runs"
+        ),
+    )
+    op.create_index("ix_performance_snapshots_timestamp", "performance_snapshots", ["timestamp"])
+    op.create_index(
+        "idx_perf_snapshots_strategy", "performance_snapshots", ["strategy_id", "snapshot_date"]
     )
 
 
-def _supersede_duplicate_snapshots() -> None:
-    for table in ("performance_snapshots", "trades"):
-        op.execute(
-            sa.text(f"UPDATE {table} SET strategy_id = :sid WHERE strategy_id IS NULL").bindparams(
-                sid=LEGACY_STRATEGY_ID
-            )
-        )
-    op.execute(
-        f"INSERT INTO superseded_snapshots ({SNAPSHOT_COLUMNS}) "
-        f"SELECT {SNAPSHOT_COLUMNS} FROM performance_snapshots WHERE {SUPERSEDED}"
+def _create_trades() -> None:
+    op.create_table(
+        "trades",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("strategy_id", sa.String(50), nullable=False),
+        sa.Column("timestamp", TIMESTAMP, nullable=False),
+        sa.Column("trade_date", sa.Date(), nullable=False),
+        sa.Column("symbol", sa.String(20), nullable=False),
+        sa.Column("action", sa.String(4), nullable=False),
+        sa.Column("quantity", sa.Integer(), nullable=False),
+        sa.Column("price", sa.Double(), nullable=False),
+        sa.Column("value", sa.Double(), nullable=False),
+        sa.Column("commission", sa.Double()),
+        sa.Column("slippage", sa.Double()),
+        sa.Column("strategy_name", sa.String(100)),
+        sa.Column("reason", sa.Text()),
+        sa.Column("mode", sa.String(20), nullable=False, server_default="paper"),
+        sa.Column("created_at", TIMESTAMP, nullable=False, server_default=sa.func.now()),
+        sa.Column("run_id", sa.Integer()),
+        sa.PrimaryKeyConstraint("id", name="pk_trades"),
+        sa.CheckConstraint("action IN ('BUY', 'SELL')", name="ck_trades_action"),
+        sa.ForeignKeyConstraint(
+            ["run_id"], ["strategy_runs.id"], name="fk_trades_run_id_strategy_runs"
+        ),
     )
-    op.execute(f"DELETE FROM performance_snapshots WHERE {SUPERSEDED}")
-
-
-def _tie_ledger_to_runs() -> None:
-    with op.batch_alter_table("performance_snapshots") as batch:
-        _require_strategy_id(batch)
-        _add_run_id(batch, "performance_snapshots")
-        batch.add_column(sa.Column("data_snapshot_id", sa.String(80)))
-        batch.create_unique_constraint(
-            "uq_performance_snapshots_strategy_id_snapshot_date", ["strategy_id", "snapshot_date"]
-        )
-    with op.batch_alter_table("trades") as batch:
-        _require_strategy_id(batch)
-        _add_run_id(batch, "trades")
-        batch.create_index("ix_trades_strategy_id_trade_date", ["strategy_id", "trade_date"])
-
-
-def _untie_ledger_from_runs() -> None:
-    with op.batch_alter_table("trades") as batch:
-        batch.drop_index("ix_trades_strategy_id_trade_date")
-        batch.drop_constraint("fk_trades_run_id_strategy_runs", type_="foreignkey")
-        batch.drop_column("run_id")
-        _allow_legacy_strategy_id(batch)
-    with op.batch_alter_table("performance_snapshots") as batch:
-        batch.drop_constraint("uq_performance_snapshots_strategy_id_snapshot_date", type_="unique")
-        batch.drop_constraint("fk_performance_snapshots_run_id_strategy_runs", type_="foreignkey")
-        batch.drop_column("run_id")
-        batch.drop_column("data_snapshot_id")
-        _allow_legacy_strategy_id(batch)
-
-
-def _require_strategy_id(batch: BatchOperations) -> None:
-    batch.alter_column(
-        "strategy_id", existing_type=sa.String(50), nullable=False, server_default=None
-    )
-
-
-def _allow_legacy_strategy_id(batch: BatchOperations) -> None:
-    batch.alter_column(
-        "strategy_id",
-        existing_type=sa.String(50),
-        nullable=True,
-        server_default=LEGACY_STRATEGY_ID,
-    )
-
-
-def _add_run_id(batch: BatchOperations, table: str) -> None:
-    batch.add_column(sa.Column("run_id", sa.Integer()))
-    batch.create_foreign_key(
-        f"fk_{table}_run_id_strategy_runs", "strategy_runs", ["run_id"], ["id"]
-    )
+    op.create_index("ix_trades_timestamp", "trades", ["timestamp"])
+    op.create_index("idx_trades_strategy", "trades", ["strategy_id", "timestamp"])
+    op.create_index("ix_trades_strategy_id_trade_date", "trades", ["strategy_id", "trade_date"])
