@@ -197,19 +197,37 @@ def wheelhouse() -> Path:
     return target
 
 
-def base_image() -> str:
-    """rootfs + wheelhouse, pip pointed at it; named by the content of both."""
+def debian_image() -> str:
+    """The debootstrap root filesystem as an image; the Postgres image starts from it."""
     rootfs = base_rootfs()
-    wheels = wheelhouse()
-    name = f"localhost/stratops-testbase:{rootfs.stem.rsplit('-', 1)[1]}-{wheels.name[7:]}"
+    name = f"localhost/stratops-debian:{rootfs.stem.rsplit('-', 1)[1]}"
     if image_exists(name):
         return name
     container = buildah("from", "scratch").strip()
     try:
         buildah("add", container, str(rootfs), "/")
+        buildah("config", "--env=LANG=C.UTF-8", "--cmd=/bin/bash", container)
+        buildah("commit", "--rm", container, name)
+    except ImageError:
+        subprocess.run(["buildah", *storage_flags(), "rm", container], capture_output=True)
+        raise
+    return name
+
+
+def base_image(debian: str) -> str:
+    """The Debian image plus the wheelhouse, pip pointed at it: the Dockerfile's base.
+
+    A layer on top of `debian`, so a dependency change leaves the Postgres image alone.
+    """
+    wheels = wheelhouse()
+    name = f"{debian.replace('stratops-debian', 'stratops-testbase')}-{wheels.name[7:]}"
+    if image_exists(name):
+        return name
+    container = buildah("from", "--pull-never", debian).strip()
+    try:
         buildah("copy", container, str(wheels), WHEELHOUSE_IN_IMAGE)
-        env = ["PIP_NO_INDEX=1", f"PIP_FIND_LINKS={WHEELHOUSE_IN_IMAGE}", "LANG=C.UTF-8"]
-        buildah("config", *(f"--env={e}" for e in env), "--cmd=/bin/bash", container)
+        env = ["PIP_NO_INDEX=1", f"PIP_FIND_LINKS={WHEELHOUSE_IN_IMAGE}"]
+        buildah("config", *(f"--env={e}" for e in env), container)
         buildah("commit", "--rm", container, name)
     except ImageError:
         subprocess.run(["buildah", *storage_flags(), "rm", container], capture_output=True)
@@ -301,8 +319,8 @@ def build_all() -> list[Path]:
     CACHE.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     archives = [pause_image()]
-    base = base_image()
-    archives += [postgres_image(base), project_image(base)]
+    debian = debian_image()
+    archives += [postgres_image(debian), project_image(base_image(debian))]
     log(f"images ready in {time.monotonic() - started:.1f}s")
     return archives
 
