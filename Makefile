@@ -68,4 +68,5 @@ kind-down: ## delete the kind cluster
 bench: $(STAMP) ## print the performance figures (engine, API; reconcile needs the control plane)
 	$(PY) bench/backtest.py
 	$(PY) bench/api.py
+	$(PY) bench/kube_client.py
 	$(PY) bench/reconcile.py

@@ -21,11 +21,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-import httpx
 import yaml
+
+from stratops.core.kube import KubeClient
+from stratops.core.kube.config import from_token
 
 REPO = Path(__file__).resolve().parents[1]
 NS = "bench"
@@ -42,18 +45,15 @@ class Cluster:
         sh(sys.executable, str(REPO / "scripts" / "k8s-testenv"), "up", str(state))
         info = json.loads((state / "cluster.json").read_text())
         self.kubeconfig = info["kubeconfig"]
-        self.http = httpx.Client(
-            base_url=info["server"],
-            verify=info["ca_file"],
-            headers={"Authorization": f"Bearer {info['token']}"},
-        )
+        load = partial(from_token, info["server"], info["token"], Path(info["ca_file"]))
+        self.kube = KubeClient(load, "stratops-bench")
 
     def kubectl(self, *args: str, stdin: str | None = None) -> str:
         kubectl = str(Path(sys.executable).parent / "kubectl")
         return sh(kubectl, f"--kubeconfig={self.kubeconfig}", *args, input=stdin)
 
     def exists(self, path: str) -> bool:
-        return self.http.get(path).status_code == 200
+        return self.kube.get_or_none(path) is not None
 
     def down(self) -> None:
         sh(sys.executable, str(REPO / "scripts" / "k8s-testenv"), "down", str(self.state))
@@ -80,7 +80,7 @@ def single_applies(cluster: Cluster, tries: int) -> list[float]:
     for i in range(tries):
         doc = manifest(f"one-{i}", f"one_{i}")
         start = time.perf_counter()
-        cluster.http.post(TS, json=doc).raise_for_status()
+        cluster.kube.create(TS, doc)
         path = f"/apis/batch/v1/namespaces/{NS}/cronjobs/one-{i}-runner"
         wait(lambda p=path: cluster.exists(p), 30)
         times.append(time.perf_counter() - start)
@@ -95,7 +95,7 @@ def fleet(cluster: Cluster, size: int) -> tuple[float, float]:
     applied = time.perf_counter() - start
 
     def all_ready() -> bool:
-        items = cluster.http.get(TS, params={"labelSelector": ""}).json()["items"]
+        items = cluster.kube.get(TS, params={"labelSelector": ""})["items"]
         ready = [
             i for i in items
             if i["metadata"]["name"].startswith("f-")

@@ -33,7 +33,7 @@ from .controlplane import (
     wait_for,
 )
 from .fake_kubelet import TestKubelet
-from .kubeclient import ApiError, KubeClient
+from .kubeclient import KubeClient, KubeError
 from .webhook import Receiver
 
 HERE = Path(__file__).resolve().parent
@@ -171,8 +171,8 @@ def priority_classes(kube: KubeClient) -> None:
     for body in yaml.safe_load_all(PRIORITY_CLASSES_FILE.read_text()):
         try:
             kube.create("/apis/scheduling.k8s.io/v1/priorityclasses", body)
-        except ApiError as err:
-            if err.status_code != 409:
+        except KubeError as err:
+            if err.status != 409:
                 raise
 
 

@@ -58,9 +58,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
-
-from .kubeclient import ApiError, JsonObject, KubeClient
+from .kubeclient import JsonObject, KubeClient, KubeError
 
 SA_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount"
 SA_DIR_ENV = "STRATOPS_SA_DIR"
@@ -249,7 +247,7 @@ class TestKubelet:
         while not self._stop.is_set():
             try:
                 self._sync()
-            except (ApiError, httpx.HTTPError) as err:
+            except KubeError as err:
                 self._note(f"sync failed: {err}")
             self._stop.wait(self.poll_interval)
 
@@ -319,7 +317,7 @@ class TestKubelet:
             if prepared is None:
                 return
             self._run_container(run, pod, prepared)
-        except (ApiError, httpx.HTTPError, OSError) as err:
+        except (KubeError, OSError) as err:
             self._note(f"pod {run.name}: {type(err).__name__}: {err}")
 
     def _prepare_until_ready(self, run: PodRun, pod: JsonObject) -> PreparedContainer | None:
@@ -654,7 +652,7 @@ class TestKubelet:
         path = f"/api/v1/namespaces/{self.namespace}/serviceaccounts/{account}/token"
         try:
             answer = self.client.create(path, body)
-        except ApiError as err:
+        except KubeError as err:
             raise PodSetupError(
                 f"token request for serviceaccount {account!r} failed: {err}"
             ) from err

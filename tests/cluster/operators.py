@@ -40,11 +40,12 @@ class OperatorProcess:
             "STRATOPS_OPERATOR_MARKET_DATA_PROVIDER": "synthetic",
             "STRATOPS_OPERATOR_METRICS_PORT": "0",
         }
+        self.entry = ["-m", "stratops.operator"]  # a test entry point may wrap it
         self.process: subprocess.Popen[bytes] | None = None
         self.liveness_port = free_port()
 
     def start(self) -> OperatorProcess:
-        command = [sys.executable, "-m", "stratops.operator", "--standalone"]
+        command = [sys.executable, *self.entry, "--standalone"]
         if os.environ.get("STRATOPS_TEST_OPERATOR_VERBOSE"):
             command.append("--verbose")
         with open(self.log_path, "ab") as log:

@@ -9,6 +9,7 @@ import yaml
 
 from stratops.core.crd import build_crd, render_crd
 from stratops.core.resource import Execution, TradingStrategySpec
+from stratops.core.status import Condition, LastRun, TradingStrategyStatus, last_run_condition
 
 ROOT = Path(__file__).resolve().parents[2]
 CRD_FILE = ROOT / "crds" / "tradingstrategies.yaml"
@@ -80,3 +81,34 @@ def test_crd_file_is_plain_yaml_a_cluster_accepts() -> None:
     doc = yaml.safe_load(CRD_FILE.read_text())
     assert doc["kind"] == "CustomResourceDefinition"
     assert doc["metadata"]["name"] == "tradingstrategies.trading.stratops.dev"
+
+
+def _status_schema(crd: dict[str, Any]) -> dict[str, Any]:
+    root = crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]
+    schema: dict[str, Any] = root["properties"]["status"]
+    return schema
+
+
+def test_every_status_model_field_is_in_the_status_schema() -> None:
+    status = _status_schema(build_crd())
+    props = status["properties"]
+    for model, schema in (
+        (TradingStrategyStatus, status),
+        (LastRun, props["lastRun"]),
+        (Condition, props["conditions"]["items"]),
+    ):
+        names = {info.alias or name for name, info in model.model_fields.items()}
+        assert names == set(schema["properties"]), model.__name__
+    assert props["conditions"]["x-kubernetes-list-map-keys"] == ["type"]
+    assert props["conditions"]["items"]["required"] == ["type", "status"]
+    assert props["phase"]["enum"] == ["Pending", "Active", "Suspended", "Error"]
+
+
+def test_what_the_writers_build_validates_against_the_status_model() -> None:
+    """A condition from the shared builder is a valid Condition, and a status that the
+    model rejects (an unknown field) is what the CRD's schema would prune."""
+    cond = last_run_condition(False, "JobFailed", "job x failed", [], 3, "2026-01-02T00:00:00Z")
+    status = TradingStrategyStatus.model_validate({"conditions": [cond], "equity": 1.0})
+    assert status.conditions is not None
+    assert status.conditions[0].observed_generation == 3
+    assert "unknownField" not in _status_schema(build_crd())["properties"]

@@ -1,6 +1,6 @@
 """Pure calculations behind the performance and compare endpoints (no I/O, no HTTP).
 
-All numbers come from `stratops.core.metrics`, the module backtests and the
+All numbers come from `stratops.core.performance_metrics`, the module backtests and the
 runner use, so the API can never disagree with them; this module only picks
 the series, converts fractions to the percent the API reports, and decides
 the winner.
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from stratops.api.schemas import Metrics, StrategyMetrics
-from stratops.core import metrics
+from stratops.core import performance_metrics as metrics
 
 METRIC_NAMES = (
     "total_return",

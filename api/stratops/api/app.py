@@ -18,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 
 from stratops.api.context import AppContext, utc_now
 from stratops.api.database import create_readonly_engine
-from stratops.api.metrics import install_metrics
+from stratops.api.prometheus import install_metrics
 from stratops.api.routes import ROUTERS
 from stratops.api.routes.dashboard import STATIC_DIR
 from stratops.api.settings import ApiSettings

@@ -101,7 +101,7 @@ class Period(Model):
 
 
 class Metrics(Model):
-    """Equity-curve metrics from stratops.core.metrics; None where a series is too short."""
+    """Equity-curve metrics (stratops.core.performance_metrics); None for too short a series."""
 
     total_return: float | None = Field(description="Percent.")
     cagr: float | None = Field(description="Percent per year (calendar days / 365.25).")

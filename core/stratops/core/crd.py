@@ -1,6 +1,7 @@
 """The CustomResourceDefinition of TradingStrategy, derived from the pydantic model.
 
-`crds/tradingstrategies.yaml` is this module's output (`python -m
+The spec schema comes from `stratops.core.resource`, the status schema from
+`stratops.core.status`. `crds/tradingstrategies.yaml` is this module's output (`python -m
 stratops.core.crd > crds/tradingstrategies.yaml`); a test fails when the file
 and the model drift apart. Deriving the schema means a field's type, default,
 bounds, enum and description are written once.
@@ -20,6 +21,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from stratops.core import resource as r
+from stratops.core.status import TradingStrategyStatus
 
 _SCALARS: dict[Any, str] = {str: "string", bool: "boolean", float: "number", int: "integer"}
 
@@ -33,8 +35,10 @@ def field_schema(info: FieldInfo) -> dict[str, Any]:
     if not info.is_required():
         schema.update(_default(info.get_default(call_default_factory=True)))
     extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-    if "pattern" in extra:
-        schema["pattern"] = extra["pattern"]
+    for key in ("pattern", "format"):
+        if key in extra:
+            schema[key] = extra[key]
+    schema.update({k: v for k, v in extra.items() if k.startswith("x-kubernetes-list")})
     if extra.get("immutable"):
         schema["x-kubernetes-validations"] = [
             {"rule": "self == oldSelf", "message": "is immutable"}
@@ -58,6 +62,8 @@ def _type_schema(annotation: Any) -> dict[str, Any]:
         return _type_schema(members[0])
     if origin is Literal:
         return {"type": "string", "enum": list(typing.get_args(annotation))}
+    if origin is list:
+        return {"type": "array", "items": _type_schema(typing.get_args(annotation)[0])}
     if origin is dict:
         return {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
     if annotation is dt.date:
@@ -98,66 +104,11 @@ def object_schema(model: type[BaseModel]) -> dict[str, Any]:
     return schema
 
 
-def _condition_schema() -> dict[str, Any]:
-    return {
-        "type": "object",
-        "required": ["type", "status"],
-        "properties": {
-            "type": {
-                "type": "string",
-                "description": "Ready, PrimaryConflict, LastRunSucceeded, RunsOnSchedule",
-            },
-            "status": {"type": "string", "enum": ["True", "False", "Unknown"]},
-            "reason": {"type": "string", "description": "CamelCase reason for the status."},
-            "message": {"type": "string", "description": "Human-readable detail."},
-            "lastTransitionTime": {"type": "string", "format": "date-time"},
-            "observedGeneration": {"type": "integer"},
-        },
-    }
-
-
 def status_schema() -> dict[str, Any]:
-    """The status the operator and runner write; users never set it."""
-    return {
-        "type": "object",
-        "description": "Observed state, written by the operator and the runner.",
-        "properties": {
-            "observedGeneration": {
-                "type": "integer",
-                "description": "The spec generation the operator last reconciled.",
-            },
-            "phase": {
-                "type": "string",
-                "enum": ["Pending", "Active", "Suspended", "Error"],
-                "description": "Pending, then Active or Suspended; Error on a bad spec.",
-            },
-            "effectivePrimary": {
-                "type": "boolean",
-                "description": "True for the one resource that currently holds the primary role.",
-            },
-            "equity": {"type": "number", "description": "Paper equity after the last run."},
-            "lastRun": {
-                "type": "object",
-                "description": "Outcome of the most recent runner execution.",
-                "properties": {
-                    "tradeDate": {"type": "string", "format": "date"},
-                    "result": {"type": "string"},
-                    "equity": {"type": "number"},
-                    "regime": {"type": "string"},
-                    "message": {"type": "string"},
-                },
-            },
-            "conditions": {
-                "type": "array",
-                "description": (
-                    "Standard conditions: Ready, PrimaryConflict, LastRunSucceeded, RunsOnSchedule."
-                ),
-                "items": _condition_schema(),
-                "x-kubernetes-list-type": "map",
-                "x-kubernetes-list-map-keys": ["type"],
-            },
-        },
-    }
+    """The status the operator and runner write (users never set it), from the status model."""
+    schema = object_schema(TradingStrategyStatus)
+    schema["description"] = "Observed state, written by the operator and the runner."
+    return schema
 
 
 def _printer_columns() -> list[dict[str, Any]]:
@@ -229,7 +180,8 @@ def build_crd() -> dict[str, Any]:
 
 def render_crd() -> str:
     header = (
-        "# Generated by `python -m stratops.core.crd` from stratops.core.resource. Do not edit.\n"
+        "# Generated by `python -m stratops.core.crd` from stratops.core.resource"
+        " and stratops.core.status. Do not edit.\n"
     )
     return header + yaml.safe_dump(build_crd(), sort_keys=False, width=100)
 

@@ -30,7 +30,7 @@ LogFormat = Literal["json", "text"]
 FORMATS: tuple[LogFormat, ...] = ("json", "text")
 LEVELS = ("debug", "info", "warning", "error")
 FIELDS = ("strategy_id", "trade_date", "run_id", "resource", "namespace")
-NOISY = ("httpx", "httpcore")
+NOISY = ("httpx", "httpcore", "httpx2", "httpcore2")
 DEFAULT_LEVEL = "warning"
 
 _EMPTY: Mapping[str, str] = MappingProxyType({})
@@ -50,10 +50,6 @@ def log_context(**fields: object) -> Iterator[None]:
 def add_log_fields(**fields: object) -> None:
     """Add fields learnt inside a `log_context` block (a run id); they end with the block."""
     _context.set({**_context.get(), **_clean(fields)})
-
-
-def current_fields() -> dict[str, str]:
-    return dict(_context.get())
 
 
 def _clean(fields: Mapping[str, object]) -> dict[str, str]:

@@ -81,12 +81,5 @@ def load_strategies(path: Path) -> list[TradingStrategy]:
     return [parse_strategy(doc, path.name) for doc in docs]
 
 
-def load_directory(directory: Path) -> list[TradingStrategy]:
-    """Every TradingStrategy in `*.yaml`/`*.yml` files of a directory, sorted by file name."""
-    if not directory.is_dir():
-        raise UserError(f"{directory}: not a directory")
-    return [s for path in manifest_files(directory) for s in load_strategies(path)]
-
-
 def manifest_files(directory: Path) -> Iterable[Path]:
     return sorted(p for p in directory.iterdir() if p.suffix in {".yaml", ".yml"})

@@ -15,9 +15,10 @@ from typing import Any
 
 import httpx
 
+from stratops.core.contract import ALERTS_MANAGER
+from stratops.core.kube import MERGE_PATCH, KubeError, object_path
 from stratops.operator.children.common import LABEL_STRATEGY
 from stratops.operator.context import Context
-from stratops.operator.kube import KubeError, object_path
 from stratops.operator.resources import View
 from stratops.operator.status import last_run_failed_status, now_rfc3339
 
@@ -74,7 +75,7 @@ async def handle_failure(ctx: Context, failure: Failure, view: View, primary: bo
     """Condition, webhook (primary only), then the mark; returns problems to report as events."""
     text = f"runner Job {failure.job} failed ({failure.reason}): {failure.message}"
     body = last_run_failed_status(view.name, view.namespace, text, view.status, now_rfc3339())
-    await ctx.kube.apply(body, subresource="status", manager="stratops-operator-alerts")
+    await ctx.kube.apply(body, subresource="status", manager=ALERTS_MANAGER)
     problems = []
     if primary:
         problem = await post_webhook(ctx, failure.namespace, webhook_payload(failure, view))
@@ -82,7 +83,7 @@ async def handle_failure(ctx: Context, failure: Failure, view: View, primary: bo
             problems.append(problem)
     mark = {"metadata": {"annotations": {ALERTED: now_rfc3339()}}}
     path = object_path("batch/v1", "Job", failure.namespace, failure.job)
-    await ctx.kube.request("PATCH", path, mark, content_type="application/merge-patch+json")
+    await ctx.kube.request("PATCH", path, mark, content_type=MERGE_PATCH)
     return problems
 
 

@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
 
     from stratops.core.db import create_engine_for
     from stratops.core.logs import keep_only_ours
-    from stratops.operator import handlers, metrics, observe  # registers the handlers
+    from stratops.operator import kopf_handlers, observe, prometheus  # registers the handlers
     from stratops.operator.context import Context
     from stratops.operator.settings import load_settings
 
@@ -67,12 +67,13 @@ def run(args: argparse.Namespace) -> int:
     )
     kopf.configure(verbose=args.verbose)
     keep_only_ours()  # kopf adds its own root handler; one line per record, in our format
-    observe.register(handlers.registry(), settings)
+    observe.register(kopf_handlers.registry(), settings)
     if settings.metrics_port:
-        metrics.serve(settings.metrics_port)
-    logging.getLogger("httpx").setLevel(logging.DEBUG if args.verbose else logging.WARNING)
+        prometheus.serve(settings.metrics_port)
+    for name in ("httpx", "httpx2"):
+        logging.getLogger(name).setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     kopf.run(
-        registry=handlers.registry(),
+        registry=kopf_handlers.registry(),
         standalone=args.standalone or None,
         peering_name=args.peering,
         namespaces=[settings.namespace] if settings.namespace else (),

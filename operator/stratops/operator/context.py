@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
-from stratops.operator.kube import KubeApi
-from stratops.operator.primary import Election
+from stratops.core.contract import OPERATOR_MANAGER
+from stratops.core.election import Election
+from stratops.core.kube import AsyncKubeClient
 from stratops.operator.resources import View
 from stratops.operator.settings import OperatorSettings
 
@@ -24,7 +25,7 @@ from stratops.operator.settings import OperatorSettings
 class Context:
     settings: OperatorSettings
     engine: Engine
-    kube: KubeApi = field(default_factory=KubeApi)
+    kube: AsyncKubeClient = field(default_factory=lambda: AsyncKubeClient(OPERATOR_MANAGER))
     primaries: dict[str, str | None] = field(default_factory=dict)
     elections: dict[str, Election] = field(default_factory=dict)
     snapshot: Callable[[str], list[View]] | None = None  # live views of a namespace

@@ -9,14 +9,12 @@ trades and snapshots stay where they are.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-import yaml
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from stratops.core.db import PrimaryChange, StrategyConfig, UnitOfWork
-from stratops.core.resource import API_VERSION, KIND
+from stratops.core.db.strategy_configs import config_row, settle_primary, upsert_config
 from stratops.operator.resources import View
 
 
@@ -36,43 +34,22 @@ class PrimaryMove:
 def mirror_config(engine: Engine, view: View) -> None:
     """Insert or update the row of this strategy from its resource.
 
-    `is_primary` comes from the namespace's latest recorded move, in the same
-    transaction, so a mirror racing a promotion cannot leave two primaries.
+    `is_primary` is the namespace's election as recorded by its latest move,
+    read in the same transaction, so a mirror racing a promotion cannot leave
+    two primaries (the election runs under the namespace lock; this does not).
     """
-    spec = view.raw_spec
-    values: dict[str, Any] = {
-        "display_name": str(spec.get("displayName") or view.strategy_id),
-        "strategy_class": str(spec.get("strategyClass", "")),
-        "is_active": view.active and not view.deleting,
-        "namespace": view.namespace,
-        "resource_name": view.name,
-        "parameters": dict(spec.get("parameters") or {}),
-        "spec": spec,
-        "generation": view.generation,
-        "config_yaml": manifest_yaml(view),
-    }
     with UnitOfWork(engine) as session:
         latest = _latest_move(session, view.namespace)
-        values["is_primary"] = latest is not None and latest.to_strategy_id == view.strategy_id
-        row = session.scalars(
-            select(StrategyConfig).where(StrategyConfig.strategy_id == view.strategy_id)
-        ).one_or_none()
-        if row is None:
-            session.add(StrategyConfig(strategy_id=view.strategy_id, **values))
-            return
-        for key, value in values.items():
-            setattr(row, key, value)
-
-
-def manifest_yaml(view: View) -> str:
-    """The resource as a manifest (no status, no server fields), for people reading the table."""
-    doc = {
-        "apiVersion": API_VERSION,
-        "kind": KIND,
-        "metadata": {"name": view.name, "namespace": view.namespace},
-        "spec": view.raw_spec,
-    }
-    return yaml.safe_dump(doc, sort_keys=False)
+        row = config_row(
+            strategy_id=view.strategy_id,
+            name=view.name,
+            namespace=view.namespace,
+            spec=view.raw_spec,
+            generation=view.generation,
+            active=view.active and not view.deleting,
+            effective_primary=latest is not None and latest.to_strategy_id == view.strategy_id,
+        )
+        upsert_config(session, view.strategy_id, row)
 
 
 def mark_removed(engine: Engine, view: View) -> None:
@@ -97,11 +74,7 @@ def record_primary_move(engine: Engine, move: PrimaryMove) -> bool:
         if latest is not None and latest.to_strategy_id == move.to_strategy_id:
             return False
         session.add(PrimaryChange(**move.__dict__))
-        session.execute(
-            update(StrategyConfig)
-            .where(StrategyConfig.namespace == move.namespace)
-            .values(is_primary=StrategyConfig.strategy_id == move.to_strategy_id)
-        )
+        settle_primary(session, move.namespace, move.to_strategy_id)
         return True
 
 

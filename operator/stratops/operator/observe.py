@@ -25,11 +25,11 @@ import httpx
 import kopf
 from sqlalchemy.exc import SQLAlchemyError
 
+from stratops.core.kube import KubeError
 from stratops.core.logs import log_context
 from stratops.core.resource import GROUP, PLURAL, VERSION
-from stratops.operator import metrics
+from stratops.operator import prometheus
 from stratops.operator.context import Context
-from stratops.operator.kube import KubeError
 from stratops.operator.missed_runs import ACTIVE_SINCE
 from stratops.operator.resources import View
 from stratops.operator.schedule_check import Clock, check_schedule
@@ -68,7 +68,7 @@ class StrategyIds(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         ref = getattr(record, "k8s_ref", None)
         if isinstance(ref, Mapping) and getattr(record, "strategy_id", None) is None:
-            entry = metrics.BOOK.entries.get((str(ref.get("namespace")), str(ref.get("name"))))
+            entry = prometheus.BOOK.entries.get((str(ref.get("namespace")), str(ref.get("name"))))
             if entry is not None:
                 record.strategy_id = entry.strategy_id
         return True
@@ -90,9 +90,9 @@ async def runs_on_schedule(clock: Clock, **kwargs: Any) -> None:
 def book(ctx: Context, view: View) -> None:
     """Record the resource's phase (as the reconcile decides it) for the scrape-time gauges."""
     phase = "Error" if view.check().error else ("Active" if view.active else "Suspended")
-    entry = metrics.Entry(view.strategy_id, phase, bool(view.status.get("effectivePrimary")))
-    metrics.BOOK.primaries = ctx.primaries
-    metrics.BOOK.record(view.namespace, view.name, entry)
+    entry = prometheus.Entry(view.strategy_id, phase, bool(view.status.get("effectivePrimary")))
+    prometheus.BOOK.primaries = ctx.primaries
+    prometheus.BOOK.record(view.namespace, view.name, entry)
 
 
 async def stamp_resume(clock: Clock, old: Any, new: Any, patch: kopf.Patch, **_: Any) -> None:
@@ -103,7 +103,7 @@ async def stamp_resume(clock: Clock, old: Any, new: Any, patch: kopf.Patch, **_:
 
 async def forget(body: kopf.Body, **_: Any) -> None:
     meta = body.get("metadata") or {}
-    metrics.BOOK.forget(str(meta.get("namespace")), str(meta.get("name")))
+    prometheus.BOOK.forget(str(meta.get("namespace")), str(meta.get("name")))
 
 
 @asynccontextmanager
@@ -111,7 +111,7 @@ async def measured(handler: str, ctx: Context, view: View) -> AsyncIterator[None
     """Count and time a reconcile, tag its log lines, then book the resource's phase."""
     fields = {"resource": view.name, "namespace": view.namespace, "strategy_id": view.strategy_id}
     with log_context(**fields):
-        async with metrics.reconcile_measured(handler):
+        async with prometheus.reconcile_measured(handler):
             yield
     if not view.deleting:
         book(ctx, view)

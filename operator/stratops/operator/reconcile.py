@@ -1,8 +1,9 @@
 """Reconciling one resource in the light of its whole namespace.
 
 Every handler ends here. Under the namespace lock: elect the effective
-primary, record a change in the database, and when the role moves, clear the
-old holder before setting the new one (statuses and runners). Outside it:
+primary (once per reconcile; every writer below is handed that election),
+record a change in the database, and when the role moves, clear the old
+holder before setting the new one (statuses and runners). Outside it:
 the resource's own runner, access objects, state, status and database
 mirror; the shared market-data objects follow in a debounced task. Each step
 is idempotent, so a retry, a resume after a crash or a duplicate event
@@ -14,10 +15,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 
-from stratops.operator import metrics, primary, shared
+from stratops.core import election as primary
+from stratops.core.election import Election, elect, previous_from_status
+from stratops.operator import prometheus, shared
 from stratops.operator.context import Context
 from stratops.operator.mirror import PrimaryMove, mark_removed, mirror_config, record_primary_move
-from stratops.operator.primary import Election, elect, previous_from_status
 from stratops.operator.resources import View
 from stratops.operator.writers import (
     ensure_access_and_state,
@@ -42,18 +44,18 @@ async def reconcile(ctx: Context, target: View, others: Iterable[View]) -> None:
         ctx.primaries[namespace] = election.effective
         ctx.elections[namespace] = election
         if election.changed:
-            metrics.PRIMARY_CHANGES.labels(namespace).inc()
+            prometheus.PRIMARY_CHANGES.labels(namespace).inc()
             await _move_role(ctx, views, election)
         for view in _conflicts_moved(views.values(), before, election, target):
-            await write_verdict(ctx, view)
+            await write_verdict(ctx, view, election)
     if not target.deleting:
-        await ensure_runner(ctx, target)
+        await ensure_runner(ctx, target, election)
         await ensure_access_and_state(ctx, target)
-    await write_verdict(ctx, target)
+    await write_verdict(ctx, target, election)
     shared.refresh_soon(ctx, namespace)
     await _mirror(ctx, target)
     if not target.deleting:  # last: observedGeneration means everything above is done
-        await write_own_status(ctx, target)
+        await write_own_status(ctx, target, election)
 
 
 def _elect(ctx: Context, namespace: str, views: Iterable[View]) -> Election:
@@ -69,9 +71,9 @@ async def _move_role(ctx: Context, views: dict[str, View], election: Election) -
         view = views.get(name or "")
         if view is None:
             continue
-        await write_verdict(ctx, view)  # a resource being deleted too: it must drop the role
+        await write_verdict(ctx, view, election)  # one being deleted too: it must drop the role
         if not view.deleting:
-            await ensure_runner(ctx, view)
+            await ensure_runner(ctx, view, election)
     moved = f"from {election.previous or 'nobody'} to {election.effective or 'nobody'}"
     for name in (election.previous, election.effective):
         view = views.get(name or "")

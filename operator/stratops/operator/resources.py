@@ -16,10 +16,10 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from typing import Any
 
+from stratops.core.election import Claim
 from stratops.core.resource import API_VERSION, KIND, TradingStrategySpec
 from stratops.core.spec_validation import check_spec as validate_spec
 from stratops.operator.children import Owner
-from stratops.operator.primary import Claim
 
 JsonDict = dict[str, Any]
 

@@ -21,22 +21,21 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import cast
 
-import kopf
 from sqlalchemy import Engine, func, select
 
 from stratops.core.db import StrategyRun, UnitOfWork
-from stratops.operator import metrics
+from stratops.core.kube import object_path
 from stratops.operator import missed_runs as mr
+from stratops.operator import prometheus
 from stratops.operator.alerts import post_webhook
 from stratops.operator.children.common import runner_name
 from stratops.operator.children.runner import RunnerRole, runner_schedule
 from stratops.operator.context import Context
-from stratops.operator.kube import object_path
 from stratops.operator.resources import View
 from stratops.operator.settings import OperatorSettings
 from stratops.operator.status import now_rfc3339
+from stratops.operator.writers import post_event
 
 SCHEDULE_MANAGER = "stratops-operator-schedule"
 log = logging.getLogger(__name__)
@@ -51,9 +50,8 @@ class Clock:
 
     @classmethod
     def of(cls, settings: OperatorSettings) -> Clock:
-        fixed = settings.fake_now
-        now = (lambda: fixed) if fixed is not None else (lambda: dt.datetime.now(dt.UTC))
-        return cls(now, dt.timedelta(minutes=settings.missed_run_grace_minutes))
+        grace = dt.timedelta(minutes=settings.missed_run_grace_minutes)
+        return cls(lambda: dt.datetime.now(dt.UTC), grace)
 
 
 def latest_run_date(engine: Engine, strategy_id: str) -> dt.date | None:
@@ -79,7 +77,7 @@ async def check_schedule(ctx: Context, view: View, clock: Clock) -> mr.Verdict:
     body = mr.schedule_status(view, verdict, note, now_rfc3339())
     if mr.status_differs(view, body):
         await ctx.kube.apply(body, subresource="status", manager=SCHEDULE_MANAGER)
-    metrics.MISSED_SESSIONS.labels(view.namespace, view.name, view.strategy_id).set(
+    prometheus.MISSED_SESSIONS.labels(view.namespace, view.name, view.strategy_id).set(
         len(verdict.missed)
     )
     return verdict
@@ -102,7 +100,7 @@ async def _backfill(ctx: Context, view: View, verdict: mr.Verdict) -> str:
     if await ctx.kube.create_if_absent(mr.build_backfill_job(cronjob, view.owner(), day)):
         post_event(view, "Normal", "Backfill", f"created Job {name} to run missed session {day}")
         log.info("created backfill Job %s", name, extra={"trade_date": day.isoformat()})
-        metrics.BACKFILL_JOBS.labels(view.namespace, view.name, view.strategy_id).inc()
+        prometheus.BACKFILL_JOBS.labels(view.namespace, view.name, view.strategy_id).inc()
     return mr.backfill_note(name, day, "created")
 
 
@@ -121,16 +119,9 @@ async def _report(ctx: Context, view: View, verdict: mr.Verdict, primary: bool) 
         "time": now_rfc3339(),
     }
     problem = await post_webhook(ctx, view.namespace, payload)
-    metrics.alert_raised("missed_run", problem)
+    prometheus.alert_raised("missed_run", problem)
     if problem:
         post_event(view, "Warning", "AlertWebhookFailed", problem)
-
-
-def post_event(view: View, type_: str, reason: str, message: str) -> None:
-    """A Kubernetes event on the resource, posted by kopf in the background."""
-    kopf.event(
-        kopf.Body(cast(kopf.RawBody, view.ref())), type=type_, reason=reason, message=message
-    )
 
 
 def slot_of(ctx: Context, view: View, primary: bool | None) -> str | None:

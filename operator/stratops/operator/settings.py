@@ -9,7 +9,6 @@ primary changes must not start.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
@@ -76,11 +75,6 @@ class OperatorSettings(BaseSettings):
     )
     missed_run_check_seconds: float = Field(
         60.0, ge=0.5, le=3600, description="How often each resource's schedule is checked."
-    )
-    fake_now: dt.datetime | None = Field(
-        None,
-        description="Test hook only: the fixed time missed-run detection judges against. "
-        "Never set it in a deployment.",
     )
 
     @property

@@ -12,11 +12,11 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from stratops.core.election import Election, elect
 from stratops.operator import children as ch
 from stratops.operator.children.marketdata import Member
 from stratops.operator.children.runner import runner_schedule
 from stratops.operator.context import Context
-from stratops.operator.primary import Election, elect
 from stratops.operator.resources import View
 
 DEBOUNCE_S = 0.3

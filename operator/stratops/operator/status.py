@@ -10,19 +10,20 @@ never erases it. `lastTransitionTime` only moves when a condition's status does.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from stratops.core.resource import API_VERSION, KIND
+from stratops.core.contract import (
+    LAST_RUN_SUCCEEDED,
+    PRIMARY_CONFLICT,
+    READY,
+    SCHEDULE_NOT_OFFSET,
+)
+from stratops.core.status import condition, last_run_condition, now_rfc3339, status_body
 
 JsonDict = dict[str, Any]
-
-READY = "Ready"
-PRIMARY_CONFLICT = "PrimaryConflict"
-LAST_RUN_SUCCEEDED = "LastRunSucceeded"
-SCHEDULE_NOT_OFFSET = "ScheduleNotOffset"
+__all__ = ["LAST_RUN_SUCCEEDED", "PRIMARY_CONFLICT", "READY", "SCHEDULE_NOT_OFFSET", "now_rfc3339"]
 
 
 @dataclass(frozen=True)
@@ -39,42 +40,10 @@ class Outcome:
     not_offset: str | None = None  # message when a secondary fires together with the primary
 
 
-def now_rfc3339(now: dt.datetime | None = None) -> str:
-    moment = now or dt.datetime.now(dt.UTC)
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def phase(outcome: Outcome) -> str:
     if outcome.error:
         return "Error"
     return "Active" if outcome.active else "Suspended"
-
-
-def condition(
-    type_: str,
-    status: bool,
-    reason: str,
-    message: str,
-    generation: int | None,
-    existing: Sequence[JsonDict],
-    now: str,
-) -> JsonDict:
-    """One condition; keeps the previous lastTransitionTime when the status is unchanged."""
-    value = "True" if status else "False"
-    previous = next((c for c in existing if c.get("type") == type_), None)
-    since = previous.get("lastTransitionTime") if previous else None
-    if previous is None or previous.get("status") != value or not since:
-        since = now
-    result: JsonDict = {
-        "type": type_,
-        "status": value,
-        "reason": reason,
-        "message": message,
-        "lastTransitionTime": since,
-    }
-    if generation is not None:
-        result["observedGeneration"] = generation
-    return result
 
 
 def ready_condition(outcome: Outcome, existing: Sequence[JsonDict], now: str) -> JsonDict:
@@ -116,15 +85,6 @@ def offset_condition(outcome: Outcome, existing: Sequence[JsonDict], now: str) -
     )  # fmt: skip
 
 
-def _body(name: str, namespace: str, status: JsonDict) -> JsonDict:
-    return {
-        "apiVersion": API_VERSION,
-        "kind": KIND,
-        "metadata": {"name": name, "namespace": namespace},
-        "status": status,
-    }
-
-
 def build_status(
     name: str, namespace: str, outcome: Outcome, current: JsonDict | None, now: str
 ) -> JsonDict:
@@ -140,7 +100,7 @@ def build_status(
     }
     if outcome.generation is not None:
         status["observedGeneration"] = outcome.generation
-    return _body(name, namespace, status)
+    return status_body(name, namespace, status)
 
 
 def build_primary_status(
@@ -160,7 +120,7 @@ def build_primary_status(
             offset_condition(outcome, existing, now),
         ],
     }
-    return _body(name, namespace, status)
+    return status_body(name, namespace, status)
 
 
 def last_run_failed_status(
@@ -168,20 +128,5 @@ def last_run_failed_status(
 ) -> JsonDict:
     """LastRunSucceeded=False after a failed runner Job (written by the alert path)."""
     existing = (current or {}).get("conditions") or []
-    cond = condition(LAST_RUN_SUCCEEDED, False, "JobFailed", message, None, existing, now)
-    return _body(name, namespace, {"conditions": [cond]})
-
-
-def differs(current: JsonDict | None, desired: JsonDict) -> bool:
-    """Whether applying `desired` would change anything the operator owns (ignoring times)."""
-    have = current or {}
-    want = desired["status"]
-    for key in ("phase", "effectivePrimary", "observedGeneration"):
-        if key in want and have.get(key) != want[key]:
-            return True
-    by_type = {c.get("type"): c for c in have.get("conditions") or []}
-    for cond in want["conditions"]:
-        old = by_type.get(cond["type"], {})
-        if any(old.get(k) != cond.get(k) for k in ("status", "reason", "message")):
-            return True
-    return False
+    cond = last_run_condition(False, "JobFailed", message, existing, None, now)
+    return status_body(name, namespace, {"conditions": [cond]})

@@ -1,8 +1,9 @@
 """Idempotent writes for one resource: its runner, access and state, status, events.
 
 Everything that depends on the primary election (the runner CronJob and the
-primary verdict in status) is written under the resource's own lock and from
-the namespace's *latest* election, read at write time. So when a promotion
+primary verdict in status) is written under the resource's own lock from the
+election the reconcile made once and passed down, or from a newer one another
+reconcile stored meanwhile (read at write time, never re-derived here). So when a promotion
 and a resource's own reconcile race, whichever write lands last is right.
 """
 
@@ -12,11 +13,12 @@ from typing import Any, cast
 
 import kopf
 
+from stratops.core.contract import PRIMARY_MANAGER
+from stratops.core.election import Election
+from stratops.core.kube import MERGE_PATCH, object_path
 from stratops.operator import children as ch
 from stratops.operator.children.runner import offset_problem, runner_schedule
 from stratops.operator.context import Context
-from stratops.operator.kube import object_path
-from stratops.operator.primary import Election, elect
 from stratops.operator.resources import View
 from stratops.operator.status import (
     PRIMARY_CONFLICT,
@@ -28,13 +30,13 @@ from stratops.operator.status import (
     now_rfc3339,
 )
 
-PRIMARY_MANAGER = "stratops-operator-primary"
 JsonDict = dict[str, Any]
 
 
-def latest(ctx: Context, view: View) -> Election:
-    """The namespace's current election (a lone one if none was made yet)."""
-    return ctx.elections.get(view.namespace) or elect([view.claim()], None)
+def newest(ctx: Context, namespace: str, election: Election) -> Election:
+    """The namespace's newest election: the one passed down, unless a later reconcile
+    stored a newer one meanwhile (elections are made once, under the namespace lock)."""
+    return ctx.elections.get(namespace, election)
 
 
 def role_of(view: View, election: Election) -> ch.RunnerRole:
@@ -61,19 +63,18 @@ def outcome_of(view: View, election: Election, ctx: Context) -> Outcome:
     )
 
 
-async def ensure_runner(ctx: Context, view: View) -> None:
+async def ensure_runner(ctx: Context, view: View, election: Election) -> None:
     """Apply the runner CronJob; a spec in error only suspends an existing one."""
     checked = view.check()
     path = object_path("batch/v1", "CronJob", view.namespace, ch.runner_name(view.name))
     async with ctx.lock(f"{view.namespace}/{view.name}"):
         if checked.error is None and checked.spec is not None:
-            role = role_of(view, latest(ctx, view))
+            role = role_of(view, newest(ctx, view.namespace, election))
             cronjob = ch.build_runner_cronjob(view.owner(), checked.spec, role, ctx.settings)
             await ctx.kube.apply(cronjob)
         elif await ctx.kube.get_or_none(path) is not None:
             suspend = {"spec": {"suspend": True}}
-            merge = "application/merge-patch+json"
-            await ctx.kube.request("PATCH", path, suspend, content_type=merge)
+            await ctx.kube.request("PATCH", path, suspend, content_type=MERGE_PATCH)
 
 
 async def ensure_access_and_state(ctx: Context, view: View) -> None:
@@ -88,18 +89,18 @@ async def ensure_access_and_state(ctx: Context, view: View) -> None:
         await ctx.kube.apply(ch.state_ownership(owner, checked.spec))
 
 
-async def write_verdict(ctx: Context, view: View) -> None:
+async def write_verdict(ctx: Context, view: View, election: Election) -> None:
     """effectivePrimary and PrimaryConflict from the latest election."""
     async with ctx.lock(f"{view.namespace}/{view.name}"):
-        outcome = outcome_of(view, latest(ctx, view), ctx)
+        outcome = outcome_of(view, newest(ctx, view.namespace, election), ctx)
         body = build_primary_status(view.name, view.namespace, outcome, view.status, now_rfc3339())
         await ctx.kube.apply(body, subresource="status", manager=PRIMARY_MANAGER)
     _post_events(view, body)
 
 
-async def write_own_status(ctx: Context, view: View) -> None:
+async def write_own_status(ctx: Context, view: View, election: Election) -> None:
     """Generation, phase and Ready: written last, once every child has been applied."""
-    outcome = outcome_of(view, latest(ctx, view), ctx)
+    outcome = outcome_of(view, newest(ctx, view.namespace, election), ctx)
     body = build_status(view.name, view.namespace, outcome, view.status, now_rfc3339())
     await ctx.kube.apply(body, subresource="status")
     _post_events(view, body)

@@ -20,12 +20,6 @@ EXIT_CODES = (
 )
 
 
-TEST_HOOK = (
-    "Test hook (never set it in a deployment): STRATOPS_FAULT_AT=before_db|after_db|after_state "
-    "makes the process exit at once with code 137 at that point, as if killed."
-)
-
-
 def register(subparsers: Subparsers) -> None:
     """Add this component's subcommands to the `stratops` parser."""
     _register_run(subparsers)
@@ -68,7 +62,6 @@ def _register_run(subparsers: Subparsers) -> None:
             "database transaction, then the state store. A day already in the ledger is "
             "reported as already_done and nothing is written. " + EXIT_CODES
         ),
-        epilog=TEST_HOOK,
     )
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--strategy", type=Path, metavar="FILE", help="a TradingStrategy manifest")

@@ -57,7 +57,8 @@ def no_fault(point: str) -> None:
 
 @dataclass(frozen=True)
 class Services:
-    """What every run of a process shares: the database, the code version, the test hook."""
+    """What every run of a process shares: the database, the code version, and two seams
+    (`fault`, a checkpoint at each step; `clock`) that only test entry points replace."""
 
     engine: Engine
     code_version: str

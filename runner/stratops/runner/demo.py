@@ -36,7 +36,6 @@ from stratops.runner.demo_steps import (
 from stratops.runner.fleet import Fleet, load_fleet
 from stratops.runner.handlers import (
     RunAllRequest,
-    configure_logging,
     execute_run_all,
     symbols_of,
 )
@@ -60,7 +59,6 @@ def demo(args: argparse.Namespace) -> int:
     if not args.no_serve:
         _require_free_port(args.host, args.port)
     settings = load_settings()
-    configure_logging()
     space = workspace(args.home or DEFAULT_HOME, args.data_dir)
     space.root.mkdir(parents=True, exist_ok=True)
     folder = manifests_dir(args.manifests)

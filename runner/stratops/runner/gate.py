@@ -20,9 +20,10 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from stratops.core.marketdata.calendar import Timing, previous_session, sessions
+from stratops.core.marketdata.calendar import Timing, previous_session
 from stratops.core.marketdata.errors import DataError
 from stratops.core.marketdata.frames import MarketData
+from stratops.core.marketdata.freshness import calendar_mismatch
 
 
 def check_market_data(
@@ -56,11 +57,9 @@ def check_symbol(symbol: str, index: pd.DatetimeIndex, timing: Timing, day: dt.d
 
 
 def _require_whole(symbol: str, index: pd.DatetimeIndex) -> None:
-    calendar = sessions(index[0], index[-1])
-    extra = index.difference(calendar)
+    extra, gaps = calendar_mismatch(index)
     if len(extra):
         raise DataError(f"{symbol}: bar on {extra[0]:%Y-%m-%d}, which is not an NYSE session")
-    gaps = calendar.difference(index)
     if len(gaps):
         raise DataError(
             f"{symbol}: {len(gaps)} NYSE session(s) without a bar, first {gaps[0]:%Y-%m-%d}"

@@ -23,7 +23,6 @@ from stratops.runner.alerts import alert_sinks
 from stratops.runner.configs import mirror_manifests
 from stratops.runner.database import open_ledger
 from stratops.runner.day import Services, run_day
-from stratops.runner.faults import fault_hook
 from stratops.runner.fleet import load_fleet
 from stratops.runner.market import MarketDataSource
 from stratops.runner.outcome import RunOutcome
@@ -35,16 +34,8 @@ from stratops.runner.target import RunTarget, cluster_target, file_target
 EXCHANGE_TZ = "America/New_York"
 
 
-def configure_logging() -> None:
-    """Warnings and errors on stderr, unless the process configured logging already."""
-    if not logging.getLogger().handlers:
-        logging.basicConfig(
-            level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
-        )
-
-
 def services(engine: Engine, settings: RunnerSettings) -> Services:
-    return Services(engine, settings.code_version, fault_hook(settings.fault_at))
+    return Services(engine, settings.code_version)
 
 
 def symbols_of(manifests: Iterable[TradingStrategy]) -> set[str]:
@@ -68,7 +59,6 @@ def resolve_day(text: str, time_zone: str) -> dt.date:
 def run_one(args: argparse.Namespace) -> int:
     """`stratops run`: one strategy, one day; prints the outcome, returns its exit code."""
     settings = load_settings()
-    configure_logging()
     db_url = settings.database(args.db)
     target = _target(args, settings, db_url)
     day = resolve_day(args.date, target.manifest.spec.time_zone)
@@ -119,7 +109,6 @@ class RunAllRequest:
 def run_many(args: argparse.Namespace) -> int:
     """`stratops run-all`: the summary (or JSON) on stdout, progress on stderr."""
     settings = load_settings()
-    configure_logging()
     db_url = settings.database(args.db)
     request = RunAllRequest(
         manifests=args.manifests,

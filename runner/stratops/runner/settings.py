@@ -11,16 +11,15 @@ Flags win over the environment; nothing else in the runner reads
   operator on runner pods).
 - `STRATOPS_CODE_VERSION`: recorded with every run (default: the package
   version; images set it to their git revision).
-- `STRATOPS_FAULT_AT`: **test hook only**. `before_db`, `after_db` or
-  `after_state` makes the runner exit at once with code 137 at that point of
-  a run, as if the process were killed, so tests can prove that a rerun
-  repairs everything. Never set it in a deployment.
+- `KUBERNETES_SERVICE_HOST`, `KUBERNETES_SERVICE_PORT` (set by Kubernetes in
+  every pod) and `STRATOPS_SA_DIR` (the ServiceAccount files, default the
+  path Kubernetes mounts them at): where `--state configmap` finds the API
+  server and its credentials.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -28,8 +27,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from stratops.core import __version__
 from stratops.core.db.engine import parse_url
 from stratops.core.errors import UserError
-
-FaultPoint = Literal["before_db", "after_db", "after_state"]
+from stratops.core.kube.config import DEFAULT_SA_DIR
 
 
 class RunnerSettings(BaseSettings):
@@ -45,7 +43,9 @@ class RunnerSettings(BaseSettings):
     namespace: str | None = None
     strategy_name: str | None = None
     code_version: str = Field(__version__, min_length=1, max_length=64)
-    fault_at: FaultPoint | None = None
+    kubernetes_service_host: str | None = Field(None, validation_alias="KUBERNETES_SERVICE_HOST")
+    kubernetes_service_port: str | None = Field(None, validation_alias="KUBERNETES_SERVICE_PORT")
+    sa_dir: Path = DEFAULT_SA_DIR
 
     def database(self, flag: str | None) -> str:
         """The database URL: the flag, else STRATOPS_DB_URL."""

@@ -23,6 +23,9 @@ from ..kubeclient import KubeClient
 from ..operators import OperatorProcess, free_port, operator_lifetime
 
 FAKE_NOW = "2025-12-02T23:00:00Z"
+FIXED_CLOCK_OPERATOR = (
+    Path(__file__).resolve().parents[2] / "entrypoints" / "operator_at_fixed_time.py"
+)
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
 
@@ -32,9 +35,9 @@ class ObservedOperator(OperatorProcess):
     def __init__(self, plane: ControlPlane, namespace: str, db_url: str, log: Path) -> None:
         super().__init__(plane, namespace, db_url, log)
         self.metrics_port = free_port()
+        self.entry = [str(FIXED_CLOCK_OPERATOR), FAKE_NOW]  # missed runs judged at FAKE_NOW
         self.env.update(
             {
-                "STRATOPS_OPERATOR_FAKE_NOW": FAKE_NOW,
                 "STRATOPS_OPERATOR_MISSED_RUN_CHECK_SECONDS": "1",
                 "STRATOPS_OPERATOR_METRICS_PORT": str(self.metrics_port),
             }

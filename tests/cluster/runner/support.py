@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import yaml
 
+from stratops.core.contract import RUNNER_MANAGER
+from stratops.core.kube import KubeClient as RunnerClient
+from stratops.core.kube.config import from_token
 from stratops.operator.children.common import Owner
 from stratops.operator.children.rbac import build_role, build_role_binding, build_service_account
-from stratops.runner.kube.client import KubeClient as RunnerClient
 
 from ..kubeclient import JsonObject, KubeClient
 
@@ -58,7 +61,8 @@ def service_account_token(kube: KubeClient, namespace: str, account: str) -> str
 def runner_client(kube: KubeClient, token: str | None = None) -> RunnerClient:
     """The runner's own client against the test API server (admin unless a token is given)."""
     endpoint = kube.endpoint
-    return RunnerClient(endpoint.server, token or endpoint.token, endpoint.ca_file)
+    load = partial(from_token, endpoint.server, token or endpoint.token, endpoint.ca_file)
+    return RunnerClient(load, RUNNER_MANAGER)
 
 
 def write_sa_dir(directory: Path, kube: KubeClient, token: str, namespace: str) -> Path:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from stratops.core.kube import KubeError as KubeApiError
 from stratops.runner.kube import cluster_target
-from stratops.runner.kube.client import KubeApiError
 from stratops.runner.kube.sink import CustomResourceStatusSink
 from stratops.runner.kube.store import ConfigMapStateStore
 from stratops.runner.outcome import RunOutcome, failure

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from stratops.core import metrics
+from stratops.core import performance_metrics as metrics
 
 from .conftest import ApiClient
 

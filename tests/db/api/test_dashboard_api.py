@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from stratops.core import metrics
+from stratops.core import performance_metrics as metrics
 
 from .conftest import ApiClient
 

@@ -1,6 +1,6 @@
 """`/api/performance` and `/api/performance/compare` on real ledgers.
 
-The compare numbers are checked against stratops.core.metrics on the very
+The compare numbers are checked against stratops.core.performance_metrics on the very
 series the API serves, restricted to the common dates.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from stratops.core import metrics
+from stratops.core import performance_metrics as metrics
 
 from .conftest import ApiClient
 from .ledger import SCENARIOS

@@ -10,7 +10,7 @@ from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import Engine
 
-from stratops.operator import metrics as operator_metrics
+from stratops.operator import prometheus as operator_metrics
 
 from .conftest import Api
 from .test_api_metrics import seed

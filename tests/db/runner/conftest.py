@@ -18,7 +18,6 @@ from stratops.core.marketdata.synthetic import SyntheticProvider
 from .support import DATA_END, DATA_START, SYMBOLS, Place, cli
 
 RUNNER_VARIABLES = (
-    "STRATOPS_FAULT_AT",
     "STRATOPS_ALERT_WEBHOOK_URL",
     "STRATOPS_STATE_DIR",
     "STRATOPS_DB_URL",

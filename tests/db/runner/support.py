@@ -37,6 +37,7 @@ V35D = MANIFESTS / "v3-5d.yaml"
 SYMBOLS = ("QQQ", "TQQQ", "PSQ", "TLT", "TMF", "TMV")
 DATA_START = dt.date(2016, 1, 4)
 DATA_END = dt.date(2025, 12, 31)
+KILLED_RUNNER = ROOT / "tests" / "entrypoints" / "killed_runner.py"
 VOLATILE_STATE_KEYS = ("run_id", "last_run")
 """Keys that differ between two equal runs: the attempt's id and its wall-clock time."""
 
@@ -54,6 +55,12 @@ def cli(
     return subprocess.run(
         command, env=full_env, cwd=cwd, capture_output=True, text=True, timeout=300
     )
+
+
+def killed_cli(point: str, *argv: str | Path) -> subprocess.CompletedProcess[str]:
+    """`stratops ARGV` in a fresh process that dies at `point` (entrypoints/killed_runner.py)."""
+    command = [sys.executable, str(KILLED_RUNNER), point, *map(str, argv)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300)
 
 
 def popen(

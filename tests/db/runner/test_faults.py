@@ -1,6 +1,7 @@
 """Killed at any step, a rerun leaves exactly the rows and state of one clean run.
 
-The runner process really dies (`STRATOPS_FAULT_AT` makes it `os._exit(137)`),
+The runner process really dies (`tests/entrypoints/killed_runner.py` wraps the
+real command and makes it `os._exit(137)` at the chosen point),
 on the second day of a history, so the state store already holds a state the
 kill can leave behind. The reference is the same two days run cleanly.
 """
@@ -13,7 +14,7 @@ import pytest
 
 from stratops.core.db import upgrade_to_head
 
-from .support import V35B, Place, cli, counts, ledger, run_json, session_days
+from .support import V35B, Place, counts, killed_cli, ledger, run_json, session_days
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 D1, D2 = session_days("2025-01-15", "2025-01-16")
@@ -36,7 +37,7 @@ def test_a_kill_then_a_rerun_equals_a_clean_run(
 ) -> None:
     run_json(capsys, place.run_args(V35B, D1))
     state_before = place.state_file("v3_5b").read_bytes()
-    killed = cli(*place.run_args(V35B, D2), env={"STRATOPS_FAULT_AT": point})
+    killed = killed_cli(point, *place.run_args(V35B, D2))
     assert killed.returncode == 137, killed.stderr
     _check_what_the_kill_left(point, place, state_before)
     rerun = run_json(capsys, place.run_args(V35B, D2))

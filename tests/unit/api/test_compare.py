@@ -9,7 +9,7 @@ import pytest
 
 from stratops.api.analytics import DailySeries
 from stratops.api.compare import compare
-from stratops.core import metrics
+from stratops.core import performance_metrics as metrics
 
 D0, D1, D2, D3, D4, D5 = (dt.date(2024, 1, day) for day in (1, 2, 3, 4, 5, 8))
 SQRT21 = math.sqrt(21.0)

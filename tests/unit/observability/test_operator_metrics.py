@@ -9,13 +9,13 @@ import pytest
 from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
-from stratops.operator import metrics
+from stratops.operator import prometheus
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
 
 def scrape() -> Samples:
-    text = generate_latest(metrics.REGISTRY).decode()
+    text = generate_latest(prometheus.REGISTRY).decode()
     return {
         (s.name, frozenset(s.labels.items())): s.value
         for family in text_string_to_metric_families(text)
@@ -28,9 +28,9 @@ def get(samples: Samples, series: str, **labels: str) -> float | None:
 
 
 def test_phases_and_primary_follow_the_book_and_the_live_election() -> None:
-    book = metrics.BOOK
-    book.record("unit-a", "v3-5b", metrics.Entry("v3_5b", "Active", marked_primary=True))
-    book.record("unit-a", "v3-5d", metrics.Entry("v3_5d", "Error", marked_primary=False))
+    book = prometheus.BOOK
+    book.record("unit-a", "v3-5b", prometheus.Entry("v3_5b", "Active", marked_primary=True))
+    book.record("unit-a", "v3-5d", prometheus.Entry("v3_5d", "Error", marked_primary=False))
     first = scrape()
     assert get(first, "stratops_operator_resources", namespace="unit-a", phase="Active") == 1
     assert get(first, "stratops_operator_resources", namespace="unit-a", phase="Error") == 1
@@ -43,7 +43,7 @@ def test_phases_and_primary_follow_the_book_and_the_live_election() -> None:
     assert get(moved, primary, namespace="unit-a", name="v3-5b", strategy_id="v3_5b") == 0
     assert get(moved, primary, namespace="unit-a", name="v3-5d", strategy_id="v3_5d") == 1
 
-    metrics.MISSED_SESSIONS.labels("unit-a", "v3-5d", "v3_5d").set(3)
+    prometheus.MISSED_SESSIONS.labels("unit-a", "v3-5d", "v3_5d").set(3)
     book.forget("unit-a", "v3-5d")
     gone = scrape()
     assert get(gone, primary, namespace="unit-a", name="v3-5d", strategy_id="v3_5d") is None
@@ -59,7 +59,7 @@ def test_reconciles_are_counted_by_result_and_timed() -> None:
         return total or 0.0
 
     async def run(error: BaseException | None) -> None:
-        async with metrics.reconcile_measured("t"):
+        async with prometheus.reconcile_measured("t"):
             if error is not None:
                 raise error
 
@@ -80,6 +80,6 @@ def test_alerts_count_webhook_problems() -> None:
         found = get(scrape(), "stratops_operator_alerts_total", kind="unit", result=result)
         return found or 0.0
 
-    metrics.alert_raised("unit", None)
-    metrics.alert_raised("unit", ["alert webhook answered HTTP 500"])
+    prometheus.alert_raised("unit", None)
+    prometheus.alert_raised("unit", ["alert webhook answered HTTP 500"])
     assert (count("ok"), count("webhook_failed")) == (1, 1)

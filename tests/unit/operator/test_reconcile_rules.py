@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from stratops.operator.primary import elect
+from stratops.core.election import elect
 from stratops.operator.reconcile import _conflicts_moved
 from stratops.operator.resources import View
 

@@ -6,29 +6,38 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
 
 from stratops.core.cli import build_parser, main
 from stratops.core.errors import UserError
 from stratops.runner.alerts import LogAlert, WebhookAlert, alert_body, alert_sinks
-from stratops.runner.handlers import replay_days, resolve_day
+from stratops.runner.day import no_fault
+from stratops.runner.handlers import replay_days, resolve_day, services
 from stratops.runner.outcome import failure
 from stratops.runner.settings import RunnerSettings, load_settings
 
 
 def test_settings_come_from_stratops_variables(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STRATOPS_ALERT_WEBHOOK_URL", "http://127.0.0.1:9/hook")
-    monkeypatch.setenv("STRATOPS_FAULT_AT", "after_db")
     monkeypatch.setenv("STRATOPS_CODE_VERSION", "abc123")
     settings = load_settings()
-    assert settings.fault_at == "after_db"
     assert settings.code_version == "abc123"
     assert [type(s) for s in alert_sinks(settings)] == [LogAlert, WebhookAlert]
 
 
 def test_a_bad_variable_is_one_clear_line(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("STRATOPS_FAULT_AT", "during_lunch")
-    with pytest.raises(UserError, match="STRATOPS_FAULT_AT"):
+    monkeypatch.setenv("STRATOPS_ALERT_TIMEOUT_SECONDS", "during_lunch")
+    with pytest.raises(UserError, match="STRATOPS_ALERT_TIMEOUT_SECONDS"):
         load_settings()
+
+
+def test_no_environment_variable_reaches_a_test_hook(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Faults and a fixed clock come only from tests/entrypoints, never from a deployment."""
+    monkeypatch.setenv("STRATOPS_FAULT_AT", "after_db")
+    settings = load_settings()
+    assert not any("fault" in name for name in type(settings).model_fields)
+    engine = create_engine("sqlite://")
+    assert services(engine, settings).fault is no_fault
 
 
 def test_without_a_webhook_only_the_log_alerts(monkeypatch: pytest.MonkeyPatch) -> None:

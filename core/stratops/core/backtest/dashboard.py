@@ -7,7 +7,7 @@ Synthetic data is labelled in the title line (line 1, which parsers ignore):
 `# Backtest Dashboard Export [SYNTHETIC DATA]`; the reader reports it as
 `synthetic=True`. Baseline_Value and BuyHold_Value both hold the QQQ buy-and-hold
 curve (the original's two date conventions are gone). Header metrics come from
-`stratops.core.metrics`: sharpe_ratio uses rf = 0, alpha is the ratio of the
+`stratops.core.performance_metrics`: sharpe_ratio uses rf = 0, alpha is the ratio of the
 strategy's total return to the baseline's (as in the original header).
 
 A second file, `regime_<strategyClass>.csv`, holds for each session with a

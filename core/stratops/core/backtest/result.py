@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from stratops.core import metrics
+from stratops.core import performance_metrics as metrics
 from stratops.core.backtest.session import SessionResult
 from stratops.core.broker import Fill, PortfolioState
 from stratops.core.strategies.base import SignalFrame

@@ -75,15 +75,18 @@ def require_fresh(data: MarketData, session: date, symbols: Sequence[str] | None
             raise DataError(f"{symbol}: stale: last bar {last}, expected {session}", "stale_data")
 
 
+def calendar_mismatch(index: pd.DatetimeIndex) -> tuple[pd.DatetimeIndex, pd.DatetimeIndex]:
+    """(bars on days that are not NYSE sessions, sessions without a bar) from first to last bar."""
+    calendar = sessions(index[0], index[-1])
+    return index.difference(calendar), calendar.difference(index)
+
+
 def require_complete(data: MarketData, symbols: Sequence[str] | None = None) -> None:
     """Refuse (bad_data) a symbol that misses an NYSE session or has a bar on a non-session day."""
     for symbol in symbols or data.symbols:
-        index = pd.DatetimeIndex(data.bars[symbol].index)
-        calendar = sessions(index[0], index[-1])
-        extra = index.difference(calendar)
+        extra, missing = calendar_mismatch(pd.DatetimeIndex(data.bars[symbol].index))
         if len(extra):
             raise DataError(f"{symbol}: row {extra[0]:%Y-%m-%d}: not an NYSE session")
-        missing = calendar.difference(index)
         if len(missing):
             raise DataError(
                 f"{symbol}: {len(missing)} NYSE session(s) missing, first {missing[0]:%Y-%m-%d}"

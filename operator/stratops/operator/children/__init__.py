@@ -4,13 +4,9 @@ No I/O happens here, so every property of a child (names, labels, security,
 schedule, ownership) is decided by functions that unit tests call directly.
 """
 
-from stratops.operator.children.common import (
-    MANAGED_BY,
-    Owner,
-    child_labels,
-    runner_name,
-    state_name,
-)
+from stratops.core.contract import MANAGED_BY, STATE_KEY, runner_name
+from stratops.core.contract import state_configmap_name as state_name
+from stratops.operator.children.common import Owner, child_labels
 from stratops.operator.children.marketdata import (
     MARKET_DATA_NAME,
     build_market_data_cronjob,
@@ -19,7 +15,6 @@ from stratops.operator.children.marketdata import (
 from stratops.operator.children.rbac import build_role, build_role_binding, build_service_account
 from stratops.operator.children.runner import RunnerRole, build_runner_cronjob
 from stratops.operator.children.state import (
-    STATE_KEY,
     build_state_configmap,
     initial_state,
     state_ownership,

@@ -5,17 +5,33 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from stratops.core.contract import (
+    COMPONENT_MARKET_DATA,
+    COMPONENT_RUNNER,
+    COMPONENT_STATE,
+    LABEL_COMPONENT,
+    LABEL_MANAGED_BY,
+    LABEL_STRATEGY,
+    LABEL_STRATEGY_ID,
+    MANAGED_BY,
+    runner_name,
+)
+from stratops.core.contract import state_configmap_name as state_name
 from stratops.core.resource import API_VERSION, KIND
 
 JsonDict = dict[str, Any]
-
-MANAGED_BY = "stratops-operator"
-LABEL_STRATEGY = "stratops.dev/strategy"
-LABEL_STRATEGY_ID = "stratops.dev/strategy-id"
-LABEL_COMPONENT = "app.kubernetes.io/component"
-COMPONENT_RUNNER = "runner"
-COMPONENT_STATE = "state"
-COMPONENT_MARKET_DATA = "market-data"
+__all__ = [
+    "COMPONENT_MARKET_DATA",
+    "COMPONENT_RUNNER",
+    "COMPONENT_STATE",
+    "LABEL_COMPONENT",
+    "LABEL_MANAGED_BY",
+    "LABEL_STRATEGY",
+    "LABEL_STRATEGY_ID",
+    "MANAGED_BY",
+    "runner_name",
+    "state_name",
+]
 
 DATA_MOUNT = "/data"
 TMP_MOUNT = "/tmp"
@@ -46,19 +62,11 @@ class Owner:
         }
 
 
-def runner_name(name: str) -> str:
-    return f"{name}-runner"
-
-
-def state_name(name: str) -> str:
-    return f"{name}-state"
-
-
 def child_labels(owner: Owner, component: str) -> dict[str, str]:
     """Labels on every child: who manages it, which strategy, which part."""
     return {
         "app.kubernetes.io/name": "stratops",
-        "app.kubernetes.io/managed-by": MANAGED_BY,
+        LABEL_MANAGED_BY: MANAGED_BY,
         LABEL_COMPONENT: component,
         LABEL_STRATEGY: owner.name,
         LABEL_STRATEGY_ID: owner.strategy_id,

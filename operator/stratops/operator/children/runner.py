@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from stratops.core.contract import ENV_NAMESPACE, ENV_STRATEGY_NAME
 from stratops.core.resource import TradingStrategySpec
 from stratops.operator import schedule
 from stratops.operator.children.common import (
@@ -158,11 +159,10 @@ def _env(owner: Owner, settings: OperatorSettings) -> list[JsonDict]:
     """Everything the runner needs, none of it secret in the pod spec itself."""
     return [
         {
-            "name": "STRATOPS_NAMESPACE",
+            "name": ENV_NAMESPACE,
             "valueFrom": {"fieldRef": {"fieldPath": "metadata.namespace"}},
         },
-        {"name": "STRATOPS_STRATEGY_NAME", "value": owner.name},
-        {"name": "STRATOPS_STRATEGY_ID", "value": owner.strategy_id},
+        {"name": ENV_STRATEGY_NAME, "value": owner.name},
         {
             "name": "STRATOPS_DB_URL",
             "valueFrom": {

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from stratops.core.contract import STATE_KEY
 from stratops.core.resource import TradingStrategySpec
 from stratops.operator.children.common import (
     COMPONENT_STATE,
@@ -20,7 +21,6 @@ from stratops.operator.children.common import (
     state_name,
 )
 
-STATE_KEY = "state.json"
 STATE_SCHEMA_VERSION = 1
 
 

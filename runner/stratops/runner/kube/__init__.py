@@ -2,8 +2,8 @@
 
 `stratops.runner.target.cluster_target` imports this package for
 `stratops run --strategy-name NAME --state configmap`. It talks to the API
-server with the pod's own ServiceAccount token through a small httpx client,
-so a runner needs no Kubernetes client library and never imports the operator.
+server with the pod's own ServiceAccount through the shared client in
+`stratops.core.kube`, and never imports the operator.
 """
 
 from stratops.runner.kube.target import cluster_target

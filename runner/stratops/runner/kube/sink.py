@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from stratops.runner.kube.client import APPLY_PATCH, KubeClient
-from stratops.runner.kube.paths import strategy_path, strategy_status_path
-from stratops.runner.kube.status import FIELD_MANAGER, now_rfc3339, status_body
+from stratops.core.kube import KubeClient, strategy_path
+from stratops.core.status import now_rfc3339
+from stratops.runner.kube.status import run_status_body
 from stratops.runner.outcome import RunOutcome
 
 
@@ -24,8 +24,8 @@ class CustomResourceStatusSink:
         self.generation = generation
 
     def report(self, outcome: RunOutcome) -> None:
-        current = self.client.request("GET", strategy_path(self.namespace, self.name))
-        body = status_body(
+        current = self.client.get(strategy_path(self.namespace, self.name))
+        body = run_status_body(
             self.name,
             self.namespace,
             outcome,
@@ -33,10 +33,4 @@ class CustomResourceStatusSink:
             self.generation,
             now_rfc3339(),
         )
-        self.client.request(
-            "PATCH",
-            strategy_status_path(self.namespace, self.name),
-            body,
-            params={"fieldManager": FIELD_MANAGER, "force": "true"},
-            content_type=APPLY_PATCH,
-        )
+        self.client.apply(body, subresource="status")

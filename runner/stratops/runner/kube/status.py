@@ -2,31 +2,20 @@
 
 The runner writes `status.lastRun`, `status.equity` and the
 `LastRunSucceeded` condition by server-side apply under its own field
-manager (`stratops-runner`). The operator applies its own status fields
-(phase, Ready, PrimaryConflict, ...) under other managers and the CRD keys
-`conditions` by `type`, so each writer owns its entries and none erases
-another's, which a merge patch of the whole conditions list would do.
+manager (`contract.RUNNER_MANAGER`); the condition comes from the builder
+the operator's alert path uses too (`stratops.core.status`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from stratops.core.resource import API_VERSION, KIND
+from stratops.core.status import last_run_condition, short, status_body
 from stratops.runner.outcome import RunOutcome
 
 JsonDict = dict[str, Any]
-FIELD_MANAGER = "stratops-runner"
-LAST_RUN_SUCCEEDED = "LastRunSucceeded"
 SUCCEEDED_REASON = "RunSucceeded"
-MESSAGE_LIMIT = 1024
-
-
-def now_rfc3339(now: dt.datetime | None = None) -> str:
-    moment = now or dt.datetime.now(dt.UTC)
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def camel_reason(reason: str | None) -> str:
@@ -41,11 +30,6 @@ def regime(outcome: RunOutcome) -> str | None:
         return None
     detail = "/".join(part for part in (outcome.trend, outcome.vol) if part)
     return f"cell {outcome.cell} ({detail})" if detail else f"cell {outcome.cell}"
-
-
-def short(text: str | None) -> str:
-    flat = " ".join((text or "").split())
-    return flat if len(flat) <= MESSAGE_LIMIT else flat[: MESSAGE_LIMIT - 3] + "..."
 
 
 def last_run(outcome: RunOutcome) -> JsonDict:
@@ -64,28 +48,14 @@ def run_condition(
     outcome: RunOutcome, existing: Sequence[JsonDict], generation: int | None, now: str
 ) -> JsonDict:
     """LastRunSucceeded; `lastTransitionTime` only moves when the status changes."""
-    value = "False" if outcome.failed else "True"
     reason = camel_reason(outcome.reason) if outcome.failed else SUCCEEDED_REASON
     message = f"{outcome.trade_date}: {outcome.result}"
     if outcome.message:
         message += f": {outcome.message}"
-    previous = next((c for c in existing if c.get("type") == LAST_RUN_SUCCEEDED), None)
-    since = (previous or {}).get("lastTransitionTime")
-    if previous is None or previous.get("status") != value or not since:
-        since = now
-    condition: JsonDict = {
-        "type": LAST_RUN_SUCCEEDED,
-        "status": value,
-        "reason": reason,
-        "message": short(message),
-        "lastTransitionTime": since,
-    }
-    if generation is not None:
-        condition["observedGeneration"] = generation
-    return condition
+    return last_run_condition(not outcome.failed, reason, message, existing, generation, now)
 
 
-def status_body(
+def run_status_body(
     name: str,
     namespace: str,
     outcome: RunOutcome,
@@ -106,9 +76,4 @@ def status_body(
     equity = outcome.equity if outcome.equity is not None else have.get("equity")
     if equity is not None:
         status["equity"] = equity
-    return {
-        "apiVersion": API_VERSION,
-        "kind": KIND,
-        "metadata": {"name": name, "namespace": namespace},
-        "status": status,
-    }
+    return status_body(name, namespace, status)

@@ -11,13 +11,8 @@ store creates the ConfigMap, and "already exists" is a conflict too.
 
 from __future__ import annotations
 
-from stratops.runner.kube.client import MERGE_PATCH, JsonDict, KubeApiError, KubeClient
-from stratops.runner.kube.paths import (
-    STATE_KEY,
-    configmap_path,
-    configmaps_path,
-    state_configmap_name,
-)
+from stratops.core.contract import STATE_KEY, state_configmap_name
+from stratops.core.kube import JsonDict, KubeClient, KubeError, object_path
 from stratops.runner.stores import StateConflictError, StoredState
 
 CONFLICT = 409
@@ -31,7 +26,7 @@ class ConfigMapStateStore:
         self.client = client
         self.namespace = namespace
         self.configmap = state_configmap_name(name)
-        self.path = configmap_path(namespace, self.configmap)
+        self.path = object_path("v1", "ConfigMap", namespace, self.configmap)
 
     @property
     def location(self) -> str:
@@ -52,7 +47,7 @@ class ConfigMapStateStore:
                 written = self._create(text)
             else:
                 written = self._patch(text, expected_version)
-        except KubeApiError as err:
+        except KubeError as err:
             if err.status in (CONFLICT, NOT_FOUND):
                 raise StateConflictError(f"{self.location} changed since it was read") from None
             raise
@@ -65,8 +60,8 @@ class ConfigMapStateStore:
             "metadata": {"name": self.configmap, "namespace": self.namespace},
             "data": {STATE_KEY: text},
         }
-        return self.client.request("POST", configmaps_path(self.namespace), body)
+        return self.client.create(object_path("v1", "ConfigMap", self.namespace), body)
 
     def _patch(self, text: str, expected_version: str) -> JsonDict:
         body = {"metadata": {"resourceVersion": expected_version}, "data": {STATE_KEY: text}}
-        return self.client.request("PATCH", self.path, body, content_type=MERGE_PATCH)
+        return self.client.merge_patch(self.path, body)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
+
+from stratops.core.contract import RUNNER_MANAGER
 from stratops.core.errors import UserError
+from stratops.core.kube import KubeClient, in_cluster, strategy_path
 from stratops.core.manifests import parse_strategy
-from stratops.runner.kube.client import KubeClient
-from stratops.runner.kube.config import load_in_cluster
-from stratops.runner.kube.paths import strategy_path
 from stratops.runner.kube.sink import CustomResourceStatusSink
 from stratops.runner.kube.store import ConfigMapStateStore
 from stratops.runner.settings import RunnerSettings
@@ -19,11 +20,16 @@ def cluster_target(name: str, settings: RunnerSettings) -> RunTarget:
     The spec comes from the live resource, validated like a manifest file,
     so the runner trades exactly what the cluster holds at this generation.
     """
-    config = load_in_cluster()
-    namespace = settings.namespace or config.namespace
+    load = partial(
+        in_cluster,
+        settings.kubernetes_service_host,
+        settings.kubernetes_service_port,
+        settings.sa_dir,
+    )
+    client = KubeClient(load, RUNNER_MANAGER)
+    namespace = settings.namespace or client.config.context.namespace
     if not namespace:
         raise UserError("no namespace: set STRATOPS_NAMESPACE (the operator sets it on runners)")
-    client = KubeClient.in_cluster(config)
     found = client.get_or_none(strategy_path(namespace, name))
     if found is None:
         raise UserError(f"TradingStrategy {namespace}/{name} not found")

@@ -1,31 +1,19 @@
-"""The runner's cluster backend, pure parts: URLs, paths, the status it applies."""
+"""The runner's cluster backend, pure parts: the status it applies.
+
+Where the API server is and the REST paths are the shared client's
+(tests/unit/test_kube_client.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
-from stratops.core.errors import UserError
-from stratops.runner.kube.config import (
-    DEFAULT_SA_DIR,
-    load_in_cluster,
-    server_url,
-    service_account_dir,
-)
-from stratops.runner.kube.paths import (
-    configmap_path,
-    state_configmap_name,
-    strategy_path,
-    strategy_status_path,
-)
 from stratops.runner.kube.status import (
     camel_reason,
     last_run,
     regime,
     run_condition,
-    status_body,
 )
+from stratops.runner.kube.status import run_status_body as status_body
 from stratops.runner.outcome import RunOutcome, failure
 
 DAY = dt.date(2026, 11, 27)
@@ -37,31 +25,6 @@ def traded(equity: float = 10500.0) -> RunOutcome:
         "v3_5b", DAY, "traded", message="cell 1 (up/low); 2 fill(s)",
         equity=equity, cell=1, trend="up", vol="low",
     )  # fmt: skip
-
-
-def test_server_url_brackets_ipv6_hosts() -> None:
-    assert server_url("10.96.0.1", "443") == "https://10.96.0.1:443"
-    assert server_url("fd00::1", "6443") == "https://[fd00::1]:6443"
-    assert server_url("[fd00::1]", "6443") == "https://[fd00::1]:6443"
-
-
-def test_service_account_dir_honours_the_test_override() -> None:
-    assert service_account_dir({}) == DEFAULT_SA_DIR
-    assert str(service_account_dir({"STRATOPS_SA_DIR": "/tmp/sa"})) == "/tmp/sa"
-
-
-def test_outside_a_cluster_is_one_clear_error() -> None:
-    with pytest.raises(UserError, match="KUBERNETES_SERVICE_HOST is not set"):
-        load_in_cluster({})
-
-
-def test_paths_name_the_objects_the_operator_creates() -> None:
-    assert state_configmap_name("v3-5b") == "v3-5b-state"
-    assert configmap_path("ns", "v3-5b-state") == "/api/v1/namespaces/ns/configmaps/v3-5b-state"
-    assert strategy_path("ns", "v3-5b") == (
-        "/apis/trading.stratops.dev/v1alpha1/namespaces/ns/tradingstrategies/v3-5b"
-    )
-    assert strategy_status_path("ns", "v3-5b").endswith("/tradingstrategies/v3-5b/status")
 
 
 def test_reasons_are_camel_case() -> None:

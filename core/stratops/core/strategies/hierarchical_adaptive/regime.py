@@ -8,6 +8,7 @@ the v3.5d counter carry state from one decision to the next.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import overload
 
 import numpy as np
 import numpy.typing as npt
@@ -38,9 +39,19 @@ def hysteresis(z: float, state: int, upper: float, lower: float) -> int:
     return state
 
 
-def is_crush(ratio: float, threshold: float) -> bool:
-    """§2.5: σ fell by more than |threshold| over the lookback (NaN ratio: no crush)."""
-    return bool(ratio < threshold)
+@overload
+def is_crush(ratio: float, threshold: float) -> bool: ...
+@overload
+def is_crush(ratio: npt.NDArray[np.float64], threshold: float) -> npt.NDArray[np.bool_]: ...
+def is_crush(
+    ratio: float | npt.NDArray[np.float64], threshold: float
+) -> bool | npt.NDArray[np.bool_]:
+    """§2.5: σ fell by more than |threshold| over the lookback (NaN ratio: no crush).
+
+    Element-wise on a series of ratios, so the signal pass and a single bar share the rule.
+    """
+    found = np.less(ratio, threshold)
+    return bool(found) if np.ndim(found) == 0 else found
 
 
 def raw_trend(t_norm: float, sma_fast: float, sma_slow: float, bull: float, bear: float) -> int:

@@ -37,6 +37,7 @@ from stratops.core.strategies.hierarchical_adaptive.regime import (
     RegimeInputs,
     RegimeSettings,
     classify,
+    is_crush,
 )
 
 FloatArray = npt.NDArray[np.float64]
@@ -66,7 +67,7 @@ def compute(
     sigma = realized_vol(closes, params.realized_vol_window)
     z = zscore(sigma, params.vol_baseline_window)
     decided = np.arange(len(closes)) >= params.signal_window - 1
-    crush = decided & (_crush(sigma, params) < params.vol_crush_threshold)
+    crush = decided & is_crush(_crush(sigma, params), params.vol_crush_threshold)
     regime = classify(
         RegimeInputs(decided, t_norm, z, sma_fast, sma_slow, crush), _regime_settings(params)
     )

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stratops.core import metrics
+from stratops.core import performance_metrics as metrics
 
 empyrical = pytest.importorskip("empyrical")
 

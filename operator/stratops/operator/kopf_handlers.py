@@ -14,20 +14,22 @@ Importing this module registers the handlers in kopf's default registry;
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
+from functools import partial
 from typing import Any, cast
 
 import httpx
 import kopf
 from sqlalchemy.exc import SQLAlchemyError
 
+from stratops.core.kube import KubeError, from_environment
 from stratops.core.resource import GROUP, PLURAL, VERSION
-from stratops.operator import alerts, metrics, observe
+from stratops.operator import alerts, observe, prometheus
 from stratops.operator.children.common import COMPONENT_RUNNER, LABEL_COMPONENT, MANAGED_BY
 from stratops.operator.context import Context
-from stratops.operator.kube import KubeError
 from stratops.operator.reconcile import reconcile
 from stratops.operator.resources import View, mark_duplicates
 from stratops.operator.writers import post_event
@@ -67,11 +69,13 @@ async def configure(settings: kopf.OperatorSettings, **_: Any) -> None:
 
 @kopf.on.login()
 async def login(memo: Any, **kwargs: Any) -> kopf.ConnectionInfo | None:
-    """One login for kopf and for our own client: in-cluster account first, then kubeconfig."""
-    info = kopf.login_with_service_account(**kwargs) or kopf.login_with_kubeconfig(**kwargs)
-    if info is not None:
-        await context(memo).kube.connect(info)
-    return info
+    """kopf and our own client log in from the same place: in-cluster account, then kubeconfig.
+
+    Our client is given a loader rather than kopf's credentials, so that a 401
+    on its own calls loads them afresh instead of failing until a restart.
+    """
+    context(memo).kube.use(partial(from_environment, os.environ))
+    return kopf.login_with_service_account(**kwargs) or kopf.login_with_kubeconfig(**kwargs)
 
 
 @kopf.on.cleanup()
@@ -155,7 +159,7 @@ async def runner_job(**kwargs: Any) -> None:
         logger.error("alerting on Job %s failed: %s", failure.job, err)
         return
     if primary:
-        metrics.alert_raised("run_failed", problems)
+        prometheus.alert_raised("run_failed", problems)
     for problem in problems:
         post_event(view, "Warning", "AlertWebhookFailed", problem)
 

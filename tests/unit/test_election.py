@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stratops.operator.primary import Claim, Election, elect, previous_from_status, verdict
+from stratops.core.election import Claim, Election, elect, previous_from_status, verdict
 
 B, D = "v3-5b", "v3-5d"
 
