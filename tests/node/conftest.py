@@ -10,6 +10,8 @@ the tier is skipped with the reason on a developer machine, and fails under CI.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -118,7 +120,46 @@ def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
     finally:
         if _RUNNING:
             _RUNNING.pop()
+        link = leftovers_before_down(state)
         subprocess.run([str(TESTENV), "down", str(state)], capture_output=True, timeout=120)
+        left = leftovers(state, link)
+        if left:
+            pytest.fail(f"`k8s-testenv down` left behind: {'; '.join(left)}", pytrace=False)
+
+
+def leftovers_before_down(state: Path) -> str | None:
+    """The host end of the node's veth pair, to look for it after `down`."""
+    try:
+        info = json.loads((state / "cluster.json").read_text())
+    except (OSError, ValueError):
+        return None
+    host_ip = info.get("node", {}).get("host_ip")
+    out = subprocess.run(["ip", "-o", "-4", "addr"], capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        if host_ip and f" {host_ip}/" in line:
+            return line.split()[1]
+    return None
+
+
+def leftovers(state: Path, link: str | None) -> list[str]:
+    """What `down` must remove: processes, mounts, the veth link, cgroups, node files."""
+    found = []
+    for pid_dir in Path("/proc").glob("[0-9]*"):
+        try:
+            cmdline = (pid_dir / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if str(state) in cmdline:
+            found.append(f"process {pid_dir.name}: {cmdline[:80]}")
+    mounts = Path("/proc/self/mountinfo").read_text()
+    found += [f"mount {line.split()[4]}" for line in mounts.splitlines() if str(state) in line]
+    if link and Path(f"/sys/class/net/{link}").exists():
+        found.append(f"interface {link}")
+    node_id = hashlib.sha256(str(state.resolve()).encode()).hexdigest()[:8]
+    found += [f"cgroup {p}" for p in Path("/sys/fs/cgroup").glob(f"*/stratops-testnode-{node_id}")]
+    if (state / "node").exists():
+        found.append(f"{state / 'node'} (containerd and kubelet state)")
+    return found
 
 
 @pytest.fixture(scope="session")
