@@ -65,7 +65,8 @@ deploy: ## apply manifests/overlays/kind (CRD first, then everything) and wait f
 kind-down: ## delete the kind cluster
 	$(KIND) delete cluster --name $(KIND_CLUSTER)
 
-bench: $(STAMP) ## print the performance figures (engine, API; reconcile needs the control plane)
+bench: $(STAMP) ## print the performance figures (start-up, engine, API; reconcile needs the control plane)
+	$(PY) bench/startup.py
 	$(PY) bench/backtest.py
 	$(PY) bench/api.py
 	$(PY) bench/kube_client.py

@@ -104,4 +104,5 @@ print(json.dumps(sorted({{m.split(".")[0] for m in sys.modules}} & set({HEAVY!r}
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
     )
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == sorted(HEAVY)
+    # The engine needs numpy and pandas; the calendar library now loads on first use.
+    assert {"numpy", "pandas"} <= set(json.loads(done.stdout))

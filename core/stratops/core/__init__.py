@@ -2,9 +2,9 @@
 the paper broker, metrics and persistence. Components (operator, runner, api)
 build on it; it imports none of them."""
 
-from importlib.metadata import PackageNotFoundError, version
+import os.path
 
-try:
-    __version__ = version("stratops")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+unknown"
+# The packaging metadata takes its version from this same file (pyproject.toml);
+# read with os.path, not pathlib or importlib.metadata, which `--version` would pay for.
+with open(os.path.join(os.path.dirname(__file__), "VERSION"), encoding="utf-8") as _file:
+    __version__ = _file.read().strip()

@@ -1,23 +1,68 @@
 """The `stratops` command: one entry point, one subcommand per job.
 
-Each component owns its subcommands in a `commands` module exposing
-`register(subparsers)`; this module only wires them together, which is why it
-is the single place allowed to import every component.
+Each component owns its subcommands (a `commands` module exposing
+`register(subparsers)`, with its parser and handler). This module knows them
+only by name, module path and one-line help, so it imports no component: it
+reads which subcommand was asked for, imports that one module, and gives the
+others a placeholder parser carrying their help line. `stratops --version`,
+`stratops --help` and every runner pod thus pay only for what they run.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable, Sequence
-from types import ModuleType
-from typing import NoReturn
+from typing import NamedTuple, NoReturn
 
 from stratops.core import __version__
 from stratops.core.errors import UserError
 from stratops.core.logs import FORMATS, LEVELS, setup_logging
 
 Handler = Callable[[argparse.Namespace], int]
+
+
+class Subcommand(NamedTuple):
+    """Where a subcommand lives and the line `stratops --help` shows for it."""
+
+    module: str
+    help: str
+
+
+# In the order `stratops --help` lists them. A unit test checks each line and module
+# against what the owning module registers.
+SUBCOMMANDS: dict[str, Subcommand] = {
+    "validate": Subcommand(
+        "stratops.operator.commands.validate", "validate TradingStrategy manifests"
+    ),
+    "db": Subcommand("stratops.core.commands.db", "migrate the database schema"),
+    "data": Subcommand(
+        "stratops.runner.commands.data",
+        "fetch market data into the shared cache, or show a cache",
+    ),
+    "backtest": Subcommand("stratops.runner.commands.backtest", "backtest a strategy manifest"),
+    "migrate-registry": Subcommand(
+        "stratops.core.commands.migrate_registry",
+        "turn a legacy strategies_registry.yaml and state files into manifests",
+    ),
+    "run": Subcommand(
+        "stratops.runner.commands.run", "run one strategy for one trading day, exactly once"
+    ),
+    "run-all": Subcommand(
+        "stratops.runner.commands.run",
+        "run every active strategy of a manifest folder, primary first",
+    ),
+    "demo": Subcommand(
+        "stratops.runner.commands.run",
+        "the whole job on this machine: data, backtests, paper replay, dashboard",
+    ),
+    "api": Subcommand("stratops.api.commands.serve", "serve the read-only API and the dashboard"),
+    "promote-check": Subcommand(
+        "stratops.api.commands.promote", "check whether a candidate strategy may become primary"
+    ),
+    "operator": Subcommand("stratops.operator.commands.serve", "run the Kubernetes operator"),
+}
 
 
 class _OneLineParser(argparse.ArgumentParser):
@@ -27,38 +72,73 @@ class _OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def _command_modules() -> list[ModuleType]:
-    from stratops.api import commands as api_commands
-    from stratops.core import commands as core_commands
-    from stratops.operator import commands as operator_commands
-    from stratops.runner import commands as runner_commands
-
-    return [core_commands, runner_commands, api_commands, operator_commands]
+class _PeekError(Exception):
+    """The first look at the arguments failed; the full parser will say why."""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _OneLineParser(
-        prog="stratops",
-        description="Run trading strategies side by side: backtest, paper-trade, compare, promote.",
-    )
-    parser.add_argument("--version", action="version", version=f"stratops {__version__}")
+class _Peeker(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _PeekError(message)
+
+
+def _global_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--log-format",
         choices=FORMATS,
         help="log lines as JSON or text (default: text on a terminal, JSON otherwise)",
     )
     parser.add_argument("--log-level", choices=LEVELS, help="default: warning")
+
+
+def chosen_subcommand(argv: Sequence[str]) -> str | None:
+    """The subcommand named in `argv`, read with the same global options as the full
+    parser (so `--log-level info run` and abbreviations read alike), or None."""
+    peeker = _Peeker(add_help=False)
+    _global_options(peeker)
+    peeker.add_argument("command", nargs="?")
+    peeker.add_argument("rest", nargs=argparse.REMAINDER)
+    try:
+        known, _ = peeker.parse_known_args(list(argv))
+    except _PeekError:
+        return None
+    command: str | None = known.command
+    return command if command in SUBCOMMANDS else None
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser for `argv`: the full parser of the subcommand it names (that one
+    module imported) and a placeholder with its help line for every other. Without
+    `argv`, the full parser of every subcommand (every component's module imported)."""
+    parser = _OneLineParser(
+        prog="stratops",
+        description="Run trading strategies side by side: backtest, paper-trade, compare, promote.",
+    )
+    parser.add_argument("--version", action="version", version=f"stratops {__version__}")
+    _global_options(parser)
     subparsers = parser.add_subparsers(
         dest="command", metavar="COMMAND", parser_class=_OneLineParser
     )
-    for module in _command_modules():
-        module.register(subparsers)
+    wanted = SUBCOMMANDS if argv is None else [chosen_subcommand(argv)]
+    for name in wanted:
+        if name is not None and name not in subparsers.choices:
+            importlib.import_module(SUBCOMMANDS[name].module).register(subparsers)
+    for name, subcommand in SUBCOMMANDS.items():
+        if name not in subparsers.choices:
+            subparsers.add_parser(name, help=subcommand.help, add_help=False)
+    _list_in_table_order(subparsers)
     return parser
 
 
+def _list_in_table_order(subparsers: argparse._SubParsersAction[_OneLineParser]) -> None:
+    """Registering the chosen module first must not reorder `--help`'s listing."""
+    order = {name: index for index, name in enumerate(SUBCOMMANDS)}
+    subparsers._choices_actions.sort(key=lambda action: order.get(action.dest, len(order)))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(arguments)
+    args = parser.parse_args(arguments)
     setup_logging(args.log_format, args.log_level)
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:

@@ -15,6 +15,9 @@ pure rule both the operator and the read API apply, so the two always agree:
   is reported when it happens (event, alert, metric) and then leaves the
   list instead of keeping the strategy unhealthy forever.
 
+Sessions come from `stratops.core.nyse` (the standard library alone), so the
+operator applies this rule without loading pandas or exchange_calendars.
+
 `now` is always passed in: callers own the clock, and tests simulate one.
 At most `MAX_LOOKBACK` of history is examined, which bounds the work for a
 strategy that has been scheduled for years without a run.
@@ -28,7 +31,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from stratops.core.cron import Cron, CronError, parse_cron, parse_time_zone
-from stratops.core.marketdata import calendar
+from stratops.core.nyse import sessions
 
 DEFAULT_GRACE = dt.timedelta(minutes=60)
 MAX_LOOKBACK = dt.timedelta(days=370)
@@ -73,8 +76,7 @@ def due_sessions(
     if last < first:
         return []
     due = []
-    for stamp in calendar.sessions(first, last):
-        day = stamp.date()
+    for day in sessions(first, last):
         deadline = schedule.deadline(day, start)
         if deadline is not None and deadline + grace <= now:
             due.append(day)

@@ -10,12 +10,12 @@ import argparse
 import sys
 
 from stratops.core.errors import UserError
-from stratops.operator import commands
+from stratops.operator.commands import serve
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m stratops.operator")
-    commands.register(parser.add_subparsers(dest="command"))
+    serve.register(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["operator", *(sys.argv[1:] if argv is None else argv)])
     try:
         return int(args.handler(args))

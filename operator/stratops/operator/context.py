@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -19,6 +20,8 @@ from stratops.core.election import Election
 from stratops.core.kube import AsyncKubeClient
 from stratops.operator.resources import View
 from stratops.operator.settings import OperatorSettings
+
+JsonDict = dict[str, Any]
 
 
 @dataclass
@@ -31,6 +34,8 @@ class Context:
     snapshot: Callable[[str], list[View]] | None = None  # live views of a namespace
     pending_refresh: set[str] = field(default_factory=set)
     background: set[asyncio.Task[None]] = field(default_factory=set)
+    # (field manager, namespace, name, uid) -> the status this process last applied
+    written_status: dict[tuple[str, str, str, str], JsonDict] = field(default_factory=dict)
     _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
 
     def lock(self, namespace: str) -> asyncio.Lock:

@@ -24,6 +24,7 @@ from stratops.operator.resources import View
 from stratops.operator.writers import (
     ensure_access_and_state,
     ensure_runner,
+    forget_statuses,
     post_event,
     verdict_in_status,
     write_own_status,
@@ -54,7 +55,9 @@ async def reconcile(ctx: Context, target: View, others: Iterable[View]) -> None:
     await write_verdict(ctx, target, election)
     shared.refresh_soon(ctx, namespace)
     await _mirror(ctx, target)
-    if not target.deleting:  # last: observedGeneration means everything above is done
+    if target.deleting:
+        forget_statuses(ctx, target)
+    else:  # last: observedGeneration means everything above is done
         await write_own_status(ctx, target, election)
 
 

@@ -143,14 +143,20 @@ def mark_duplicates(views: Iterable[View], everyone: Iterable[View]) -> list[Vie
 
     The strategyId keys every database row, so two resources sharing one would
     mix their ledgers; the older one keeps it, the newer is put in Error.
+
+    Every reconcile calls this over the whole fleet, so it is linear, and a view
+    whose mark does not change is returned as it is (keeping its checked spec).
     """
-    first: dict[str, View] = {}
-    for view in sorted(everyone, key=lambda v: (v.created, v.namespace, v.name)):
-        first.setdefault(view.strategy_id, view)
+    first: dict[str, tuple[tuple[str, str, str], View]] = {}
+    for view in everyone:
+        key = (view.created, view.namespace, view.name)
+        held = first.get(view.strategy_id)
+        if held is None or key < held[0]:
+            first[view.strategy_id] = (key, view)
     result = []
     for view in views:
-        owner = first.get(view.strategy_id)
+        owner = first[view.strategy_id][1] if view.strategy_id in first else None
         taken = owner is not None and owner.uid != view.uid
         other = f"{owner.namespace}/{owner.name}" if owner is not None and taken else None
-        result.append(replace(view, duplicate_of=other))
+        result.append(view if view.duplicate_of == other else replace(view, duplicate_of=other))
     return result

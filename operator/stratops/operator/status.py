@@ -25,6 +25,9 @@ from stratops.core.status import condition, last_run_condition, now_rfc3339, sta
 JsonDict = dict[str, Any]
 __all__ = ["LAST_RUN_SUCCEEDED", "PRIMARY_CONFLICT", "READY", "SCHEDULE_NOT_OFFSET", "now_rfc3339"]
 
+# What makes two conditions the same for `differs` (lastTransitionTime follows from status).
+CONDITION_KEYS = ("status", "reason", "message", "observedGeneration")
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -130,3 +133,18 @@ def last_run_failed_status(
     existing = (current or {}).get("conditions") or []
     cond = last_run_condition(False, "JobFailed", message, existing, None, now)
     return status_body(name, namespace, {"conditions": [cond]})
+
+
+def differs(current: JsonDict | None, desired: JsonDict) -> bool:
+    """Whether applying `desired` would change anything the operator owns (ignoring times)."""
+    have = current or {}
+    want = desired["status"]
+    for key in ("phase", "effectivePrimary", "observedGeneration"):
+        if key in want and have.get(key) != want[key]:
+            return True
+    by_type = {c.get("type"): c for c in have.get("conditions") or []}
+    for cond in want["conditions"]:
+        old = by_type.get(cond["type"], {})
+        if any(old.get(k) != cond.get(k) for k in CONDITION_KEYS):
+            return True
+    return False

@@ -5,6 +5,10 @@ primary verdict in status) is written under the resource's own lock from the
 election the reconcile made once and passed down, or from a newer one another
 reconcile stored meanwhile (read at write time, never re-derived here). So when a promotion
 and a resource's own reconcile race, whichever write lands last is right.
+
+A status the operator already wrote is not written again: what it last wrote
+is remembered per resource and field manager, because the watch body a
+reconcile starts from may predate a write another reconcile made since.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from typing import Any, cast
 
 import kopf
 
-from stratops.core.contract import PRIMARY_MANAGER
+from stratops.core.contract import OPERATOR_MANAGER, PRIMARY_MANAGER
 from stratops.core.election import Election
 from stratops.core.kube import MERGE_PATCH, object_path
 from stratops.operator import children as ch
@@ -27,6 +31,7 @@ from stratops.operator.status import (
     Outcome,
     build_primary_status,
     build_status,
+    differs,
     now_rfc3339,
 )
 
@@ -94,16 +99,37 @@ async def write_verdict(ctx: Context, view: View, election: Election) -> None:
     async with ctx.lock(f"{view.namespace}/{view.name}"):
         outcome = outcome_of(view, newest(ctx, view.namespace, election), ctx)
         body = build_primary_status(view.name, view.namespace, outcome, view.status, now_rfc3339())
-        await ctx.kube.apply(body, subresource="status", manager=PRIMARY_MANAGER)
-    _post_events(view, body)
+        written = await _apply_status(ctx, view, body, PRIMARY_MANAGER)
+    if written:
+        _post_events(view, body)
 
 
 async def write_own_status(ctx: Context, view: View, election: Election) -> None:
     """Generation, phase and Ready: written last, once every child has been applied."""
     outcome = outcome_of(view, newest(ctx, view.namespace, election), ctx)
     body = build_status(view.name, view.namespace, outcome, view.status, now_rfc3339())
-    await ctx.kube.apply(body, subresource="status")
-    _post_events(view, body)
+    if await _apply_status(ctx, view, body, OPERATOR_MANAGER):
+        _post_events(view, body)
+
+
+async def _apply_status(ctx: Context, view: View, body: JsonDict, manager: str) -> bool:
+    """Apply a status body unless it says what the resource's status already says.
+
+    "Already says" is what this process last wrote for the resource and manager,
+    else the status of the body the reconcile started from.
+    """
+    key = (manager, view.namespace, view.name, view.uid)
+    if not differs(ctx.written_status.get(key, view.status), body):
+        return False
+    await ctx.kube.apply(body, subresource="status", manager=manager)
+    ctx.written_status[key] = body["status"]
+    return True
+
+
+def forget_statuses(ctx: Context, view: View) -> None:
+    """Drop what was remembered about a resource that is gone."""
+    for manager in (OPERATOR_MANAGER, PRIMARY_MANAGER):
+        ctx.written_status.pop((manager, view.namespace, view.name, view.uid), None)
 
 
 def verdict_in_status(view: View) -> tuple[bool, str | None]:

@@ -77,6 +77,9 @@ def _record(engine: Engine, manifest: TradingStrategy, *, effective_primary: boo
         active=spec.active,
         effective_primary=effective_primary,
     )
+    # The JSON dump turns a non-finite float into null; the parameters as given
+    # let the database refuse such a row instead of storing something else.
+    row["parameters"] = dict(spec.parameters)
     with UnitOfWork(engine) as session:
         upsert_config(session, spec.strategy_id, row)
 

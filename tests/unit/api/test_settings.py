@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from stratops.api.commands import build_settings
+from stratops.api.commands.serve import build_settings
 from stratops.api.settings import ApiSettings
 from stratops.core.cli import main
 from stratops.core.errors import UserError

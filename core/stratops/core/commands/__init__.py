@@ -1,12 +1,5 @@
-"""Subcommands served by the shared core: manifests, database, market data, backtests."""
+"""The shared core's own subcommands: `db` (the schema) and `migrate-registry`.
 
-from __future__ import annotations
-
-import argparse
-
-from stratops.core.commands import backtest, data, db, migrate_registry, validate
-
-
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    for module in (validate, db, data, backtest, migrate_registry):
-        module.register(subparsers)
+One module per subcommand, each exposing `register(subparsers)`; the
+`stratops` command imports only the module of the subcommand it runs.
+"""

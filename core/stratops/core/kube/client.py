@@ -56,8 +56,10 @@ def server_message(response: httpx2.Response) -> str:
 
 
 def _params(timeout: float) -> ConnectionParams:
+    # Hundreds of resources reconciled at once queue for the pool's connections:
+    # waiting for one is not a failure, only a slow answer.
     return ConnectionParams(
-        timeout=httpx2.Timeout(timeout, connect=min(timeout, 5.0)), trust_env=False
+        timeout=httpx2.Timeout(timeout, connect=min(timeout, 5.0), pool=None), trust_env=False
     )
 
 

@@ -9,7 +9,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from stratops.api import promote
 from stratops.core.errors import UserError
 
 
@@ -40,7 +39,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="start even if the database user may write (local experiments only)",
     )
     parser.set_defaults(handler=_serve)
-    promote.register(subparsers)
 
 
 def build_settings(args: argparse.Namespace) -> Any:
