@@ -1,8 +1,13 @@
 # One image for every role; the command picks it:
 #   stratops operator | stratops api | stratops run | stratops data fetch
 # The steps mirror tests/packaging/test_wheel.py, which runs them without Docker.
+#
+# BASE_IMAGE: any image with Python 3.11, `pip` and `useradd`. The default is the
+# official slim image; the test node builds this same file on a Debian bookworm base
+# it makes itself (scripts/testnode/images.py), since it cannot pull images.
+ARG BASE_IMAGE=python:3.11-slim
 
-FROM python:3.11-slim AS build
+FROM ${BASE_IMAGE} AS build
 WORKDIR /src
 RUN pip install --no-cache-dir build
 COPY pyproject.toml setup.py README.md ./
@@ -13,7 +18,7 @@ COPY api api
 COPY alembic alembic
 RUN python -m build --wheel --outdir /dist
 
-FROM python:3.11-slim AS runtime
+FROM ${BASE_IMAGE} AS runtime
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     HOME=/tmp

@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.stratops-installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test lint unit bench
+.PHONY: help venv demo test lint unit node-test bench
 
 help: ## show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -21,7 +21,7 @@ venv: $(STAMP) ## create the virtualenv with the project and its test tools
 demo: $(STAMP) ## backtests, a paper-trading replay and the dashboard on http://127.0.0.1:8000
 	$(VENV)/bin/stratops demo
 
-test: $(STAMP) ## lint, then every test tier (unit, database on SQLite and Postgres, cluster)
+test: $(STAMP) ## lint, then every test tier (unit, packaging, database, cluster, node)
 	PYTHON=$(PY) scripts/test
 
 lint: $(STAMP) ## ruff, mypy and the import-layer check
@@ -32,6 +32,10 @@ lint: $(STAMP) ## ruff, mypy and the import-layer check
 
 unit: $(STAMP) ## the fast unit tier only
 	$(PY) -m pytest tests/unit -q
+
+node-test: $(STAMP) ## the node tier only: the kind overlay on a real node, in containers (root)
+	scripts/k8s-testenv build
+	$(PY) -m pytest tests/node -v
 
 # ---- Local cluster (needs Docker, kind and kubectl; not run by CI) -----------------
 KIND ?= kind
