@@ -6,6 +6,8 @@ import base64
 
 import pytest
 
+from stratops.operator.settings import OperatorSettings
+
 from .support import (
     MANIFESTS,
     OVERLAYS,
@@ -130,3 +132,22 @@ def test_prod_isolates_runners_and_api() -> None:
     assert runner_ports == {443, 6443, 5432}
     api_ports = {port["port"] for rule in policies["api"]["egress"] for port in rule["ports"]}
     assert api_ports == {5432}
+
+
+@pytest.mark.parametrize("overlay", sorted(OVERLAYS))
+def test_the_operators_environment_is_one_its_settings_accept(
+    overlay: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each literal env value reaches the real settings model (a replacement once wrote
+    the image name into the pull policy, which the operator refuses at start)."""
+    operator = one(kustomize(OVERLAYS[overlay]), "Deployment", "stratops-operator")
+    main = container(operator, "operator")
+    literal = {e["name"]: e["value"] for e in main.get("env", []) if "value" in e}
+    for name, value in literal.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("STRATOPS_DB_URL", "sqlite://")  # a secretKeyRef in the manifests
+    settings = OperatorSettings()  # raises on a value the operator would refuse at start
+    assert settings.image == literal["STRATOPS_OPERATOR_IMAGE"]
+    assert settings.image_pull_policy == literal.get(
+        "STRATOPS_OPERATOR_IMAGE_PULL_POLICY", "IfNotPresent"
+    )
