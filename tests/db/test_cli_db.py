@@ -6,9 +6,11 @@ import subprocess
 import sys
 
 import pytest
+from alembic.script import ScriptDirectory
 
 from stratops.core.cli import main
 from stratops.core.db import current_revision, head_revision
+from stratops.core.db.migrate import alembic_config
 
 pytestmark = pytest.mark.db
 
@@ -22,8 +24,9 @@ def test_upgrade_current_and_downgrade(db_url: str, capsys: pytest.CaptureFixtur
     head = head_revision()
     assert _stdout(capsys, "db", "upgrade", "--db", db_url).endswith(f": {head} (head)")
     assert _stdout(capsys, "db", "current", "--db", db_url) == f"{head} (head)"
+    previous = ScriptDirectory.from_config(alembic_config()).get_revision(head).down_revision
     assert _stdout(capsys, "db", "downgrade", "-1", "--db", db_url).endswith(
-        f": 0000 (head is {head})"
+        f": {previous} (head is {head})"
     )
     _stdout(capsys, "db", "downgrade", "base", "--db", db_url)
     assert (

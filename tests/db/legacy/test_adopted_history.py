@@ -71,9 +71,9 @@ def test_the_api_shows_the_legacy_history_as_v3_5b(db_url: str, point: str, api:
     adopt(db_url, point)
 
     performance = api("/api/performance", strategy_id="v3_5b")
-    assert [p["date"] for p in performance["series"]] == [d.isoformat() for d in DAYS]
-    assert performance["series"][-1]["equity"] == pytest.approx(10162.5375)
-    assert performance["series"][0]["equity"] == pytest.approx(9999.0)  # the 16:15 refresh
+    assert performance["series"]["dates"] == [d.isoformat() for d in DAYS]
+    assert performance["series"]["equity"][-1] == pytest.approx(10162.5375)
+    assert performance["series"]["equity"][0] == pytest.approx(9999.0)  # the 16:15 refresh
     trades = api("/api/trades", strategy_id="v3_5b")
     assert trades["total"] == 3  # the paper fills; the online_live order is not among them
     assert {t["symbol"] for t in trades["trades"]} == {"TQQQ", "QQQ"}
@@ -122,11 +122,11 @@ def test_the_runner_continues_v3_5b_without_a_gap_or_a_double_day(
     capsys.readouterr()
 
     series = api("/api/performance", strategy_id="v3_5b")["series"]
-    assert [p["date"] for p in series] == [*(d.isoformat() for d in DAYS), NEXT_DAY]
+    assert series["dates"] == [*(d.isoformat() for d in DAYS), NEXT_DAY]
     state = json.loads((state_dir / "v3_5b" / "state.json").read_text())
     assert state["trade_date"] == NEXT_DAY
     assert state["run_id"] is not None
-    assert [p["date"] for p in api("/api/performance", strategy_id="v3_5d")["series"]] == [NEXT_DAY]
+    assert api("/api/performance", strategy_id="v3_5d")["series"]["dates"] == [NEXT_DAY]
 
     # the rollback now refuses: v3_5b's new day has no place in the legacy schema
     assert main(["db", "downgrade", "legacy", "--db", db_url]) == 1
