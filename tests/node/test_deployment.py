@@ -92,8 +92,17 @@ def job_pod(kubectl: Kubectl, job: str) -> dict[str, Any] | None:
 
 
 def runner_output(kubectl: Kubectl, job: str) -> dict[str, Any]:
-    """The runner's `--json` outcome line from its pod's log."""
-    log = kubectl("logs", f"job/{job}").stdout
+    """The runner's `--json` outcome line from the log of the Job's succeeded pod.
+
+    Read from that pod by name: `kubectl logs job/...` may pick a retried Job's
+    other pod and wait for it to run.
+    """
+    pods = kubectl.json("pods", "-l", f"job-name={job}").get("items", [])
+    done = [p["metadata"]["name"] for p in pods if p["status"].get("phase") == "Succeeded"]
+    if not done:
+        phases = [p["status"].get("phase") for p in pods]
+        raise NodeTierError(f"Job {NAMESPACE}/{job} has no succeeded pod (pods: {phases})")
+    log = kubectl("logs", f"pod/{done[0]}").stdout
     for line in reversed(log.splitlines()):
         if line.startswith("{"):
             return dict(json.loads(line))
