@@ -1,9 +1,13 @@
 """The operator's database writes: the strategy_configs mirror and the primary_changes ledger.
 
-Each function is one unit of work (one transaction). They are synchronous
-SQLAlchemy; the handlers call them in a worker thread. Nothing here ever
-deletes a row: removing a resource marks its config inactive, and its runs,
-trades and snapshots stay where they are.
+A reconcile writes the database once (`record`), in one transaction and
+before anything in the cluster: the namespace's primary move, if the
+election made one, then the resource's own row. A reconcile that cannot
+reach the database therefore changes nothing in the cluster and is retried,
+and the ledger always knows a configuration before a runner can use it.
+The functions are synchronous SQLAlchemy; the reconcile calls `record` in a
+worker thread. Nothing here ever deletes a row: removing a resource marks
+its config inactive, and its runs, trades and snapshots stay where they are.
 """
 
 from __future__ import annotations
@@ -31,51 +35,60 @@ class PrimaryMove:
     reason: str
 
 
-def mirror_config(engine: Engine, view: View) -> None:
-    """Insert or update the row of this strategy from its resource.
+def record(engine: Engine, view: View, move: PrimaryMove | None = None) -> bool:
+    """One reconcile's database writes: the move, then the resource's row (inserted or
+    updated; marked inactive when the resource is being deleted). Returns whether a move
+    row was written: a retried reconcile records its move once.
 
-    `is_primary` is the namespace's election as recorded by its latest move,
-    read in the same transaction, so a mirror racing a promotion cannot leave
-    two primaries (the election runs under the namespace lock; this does not).
+    A resource that lost its strategyId to an older one has no row of its own.
     """
     with UnitOfWork(engine) as session:
-        latest = _latest_move(session, view.namespace)
-        row = config_row(
-            strategy_id=view.strategy_id,
-            name=view.name,
-            namespace=view.namespace,
-            spec=view.raw_spec,
-            generation=view.generation,
-            active=view.active and not view.deleting,
-            effective_primary=latest is not None and latest.to_strategy_id == view.strategy_id,
-        )
-        upsert_config(session, view.strategy_id, row)
+        moved = _record_move(session, move) if move is not None else False
+        if view.duplicate_of:
+            return moved
+        if view.deleting:
+            _mark_removed(session, view)
+        else:
+            _mirror_config(session, view)
+        return moved
 
 
-def mark_removed(engine: Engine, view: View) -> None:
+def _mirror_config(session: Session, view: View) -> None:
+    """`is_primary` is the namespace's election as recorded by its latest move, read in
+    the same transaction, so a mirror racing a promotion cannot leave two primaries."""
+    latest = _latest_move(session, view.namespace)
+    row = config_row(
+        strategy_id=view.strategy_id,
+        name=view.name,
+        namespace=view.namespace,
+        spec=view.raw_spec,
+        generation=view.generation,
+        active=view.active and not view.deleting,
+        effective_primary=latest is not None and latest.to_strategy_id == view.strategy_id,
+    )
+    upsert_config(session, view.strategy_id, row)
+
+
+def _mark_removed(session: Session, view: View) -> None:
     """The resource is gone: the config row stays (history refers to it), inactive."""
-    with UnitOfWork(engine) as session:
-        session.execute(
-            update(StrategyConfig)
-            .where(StrategyConfig.strategy_id == view.strategy_id)
-            .values(is_active=False, is_primary=False)
-        )
+    session.execute(
+        update(StrategyConfig)
+        .where(StrategyConfig.strategy_id == view.strategy_id)
+        .values(is_active=False, is_primary=False)
+    )
 
 
-def record_primary_move(engine: Engine, move: PrimaryMove) -> bool:
-    """Append the change unless it is already the latest one of the namespace.
-
-    The check makes a retried or resumed reconcile record a promotion once;
-    returns whether a row was written. `is_primary` of the namespace's
-    configs is updated in the same transaction.
-    """
-    with UnitOfWork(engine) as session:
-        latest = _latest_move(session, move.namespace)
-        if latest is not None and latest.to_strategy_id == move.to_strategy_id:
-            return False
-        session.add(PrimaryChange(**move.__dict__))
-        settle_primary(session, move.namespace, move.to_strategy_id)
-        return True
+def _record_move(session: Session, move: PrimaryMove) -> bool:
+    """Append the change unless it is already the latest one of the namespace (so a
+    retried or resumed reconcile records a promotion once); `is_primary` of the
+    namespace's configs follows in the same transaction."""
+    latest = _latest_move(session, move.namespace)
+    if latest is not None and latest.to_strategy_id == move.to_strategy_id:
+        return False
+    session.add(PrimaryChange(**move.__dict__))
+    session.flush()
+    settle_primary(session, move.namespace, move.to_strategy_id)
+    return True
 
 
 def _latest_move(session: Session, namespace: str) -> PrimaryChange | None:

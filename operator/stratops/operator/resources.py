@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from typing import Any
 
+from stratops.core.contract import PRIMARY_CONFLICT
 from stratops.core.election import Claim
 from stratops.core.resource import API_VERSION, KIND, TradingStrategySpec
 from stratops.core.spec_validation import check_spec as validate_spec
@@ -90,8 +91,12 @@ class View:
         return bool(self.raw_spec.get("active", True))
 
     def claim(self) -> Claim:
+        """The resource for the election, with the verdict its status says it last had."""
+        conditions = self.status.get("conditions") or []
+        conflict: JsonDict = next((c for c in conditions if c.get("type") == PRIMARY_CONFLICT), {})
+        message = conflict.get("message") if conflict.get("status") == "True" else None
         marked = bool(self.status.get("effectivePrimary"))
-        return Claim(self.name, self.claims_primary, self.deleting, marked)
+        return Claim(self.name, self.claims_primary, self.deleting, marked, message)
 
     def owner(self) -> Owner:
         return Owner(self.name, self.namespace, self.uid, self.strategy_id)

@@ -1,10 +1,17 @@
-"""Idempotent writes for one resource: its runner, access and state, status, events.
+"""Idempotent writes of one reconcile: runners, access and state, statuses, events.
 
-Everything that depends on the primary election (the runner CronJob and the
-primary verdict in status) is written under the resource's own lock from the
-election the reconcile made once and passed down, or from a newer one another
-reconcile stored meanwhile (read at write time, never re-derived here). So when a promotion
-and a resource's own reconcile race, whichever write lands last is right.
+`converge` is the one entry: it takes the election the reconcile made once
+and writes everything that follows from it, in order: when the role moved,
+the old holder is cleared before the new one is set (verdict, then runner);
+then the verdicts the election moved for other resources; then the resource's
+own children, its verdict, and last its own status (observedGeneration means
+everything before it was done).
+
+Everything that depends on the election (the runner CronJob and the primary
+verdict in status) is written under the resource's own lock from the election
+passed down, or from a newer one another reconcile stored meanwhile (read at
+write time, never re-derived here). So when a promotion and a resource's own
+reconcile race, whichever write lands last is right.
 
 A status the operator already wrote is not written again: what it last wrote
 is remembered per resource and field manager, because the watch body a
@@ -13,12 +20,14 @@ reconcile starts from may predate a write another reconcile made since.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Mapping
 from typing import Any, cast
 
 import kopf
 
 from stratops.core.contract import OPERATOR_MANAGER, PRIMARY_MANAGER
-from stratops.core.election import Election
+from stratops.core.election import NOBODY, Election
 from stratops.core.kube import MERGE_PATCH, object_path
 from stratops.operator import children as ch
 from stratops.operator.children.runner import offset_problem, runner_schedule
@@ -38,6 +47,40 @@ from stratops.operator.status import (
 JsonDict = dict[str, Any]
 
 
+async def converge(
+    ctx: Context, target: View, views: Mapping[str, View], election: Election
+) -> None:
+    """Write what `election` and `target`'s spec call for; `views` is the whole namespace."""
+    role_holders: tuple[str | None, ...] = ()
+    if election.changed:
+        role_holders = (election.previous, election.effective)
+        await _move_role(ctx, views, election)
+    for name in sorted(election.moved - {target.name, *role_holders}):
+        if name in views:
+            await _write_verdict(ctx, views[name], election)
+    if not target.deleting:
+        await asyncio.gather(
+            _ensure_runner(ctx, target, election), _ensure_access_and_state(ctx, target)
+        )
+    await _write_verdict(ctx, target, election)
+    if target.deleting:
+        _forget_statuses(ctx, target)
+    else:
+        await _write_own_status(ctx, target, election)
+
+
+async def _move_role(ctx: Context, views: Mapping[str, View], election: Election) -> None:
+    """Clear the old holder, then set the new one; their runners swap priority and slot."""
+    holders = [views[n] for n in (election.previous, election.effective) if n and n in views]
+    for view in holders:
+        await _write_verdict(ctx, view, election)  # one being deleted too: it must drop the role
+        if not view.deleting:
+            await _ensure_runner(ctx, view, election)
+    moved = f"from {election.previous or 'nobody'} to {election.effective or 'nobody'}"
+    for view in holders:
+        post_event(view, "Normal", "PrimaryChanged", f"effective primary moved {moved}")
+
+
 def newest(ctx: Context, namespace: str, election: Election) -> Election:
     """The namespace's newest election: the one passed down, unless a later reconcile
     stored a newer one meanwhile (elections are made once, under the namespace lock)."""
@@ -52,7 +95,7 @@ def role_of(view: View, election: Election) -> ch.RunnerRole:
 def outcome_of(view: View, election: Election, ctx: Context) -> Outcome:
     checked = view.check()
     role = role_of(view, election)
-    conflict = election.conflict_message(view.name) if view.name in election.conflicting else None
+    verdict = election.verdicts.get(view.name, NOBODY)
     cron = runner_schedule(checked.spec, role, ctx.settings) if checked.spec else ""
     valid = checked.spec if checked.error is None else None
     not_offset = offset_problem(valid, role, ctx.settings) if valid is not None else None
@@ -61,14 +104,14 @@ def outcome_of(view: View, election: Election, ctx: Context) -> Outcome:
         error=checked.error,
         active=view.active,
         effective_primary=role.effective_primary,
-        conflict=conflict,
-        conflict_reason=election.conflict_reason,
+        conflict=verdict.conflict,
+        conflict_reason=verdict.conflict_reason,
         schedule=cron,
         not_offset=not_offset,
     )
 
 
-async def ensure_runner(ctx: Context, view: View, election: Election) -> None:
+async def _ensure_runner(ctx: Context, view: View, election: Election) -> None:
     """Apply the runner CronJob; a spec in error only suspends an existing one."""
     checked = view.check()
     path = object_path("batch/v1", "CronJob", view.namespace, ch.runner_name(view.name))
@@ -82,7 +125,7 @@ async def ensure_runner(ctx: Context, view: View, election: Election) -> None:
             await ctx.kube.request("PATCH", path, suspend, content_type=MERGE_PATCH)
 
 
-async def ensure_access_and_state(ctx: Context, view: View) -> None:
+async def _ensure_access_and_state(ctx: Context, view: View) -> None:
     """ServiceAccount, Role, RoleBinding and the state ConfigMap (created once)."""
     owner = view.owner()
     rbac = (ch.build_service_account(owner), ch.build_role(owner), ch.build_role_binding(owner))
@@ -94,7 +137,7 @@ async def ensure_access_and_state(ctx: Context, view: View) -> None:
         await ctx.kube.apply(ch.state_ownership(owner, checked.spec))
 
 
-async def write_verdict(ctx: Context, view: View, election: Election) -> None:
+async def _write_verdict(ctx: Context, view: View, election: Election) -> None:
     """effectivePrimary and PrimaryConflict from the latest election."""
     async with ctx.lock(f"{view.namespace}/{view.name}"):
         outcome = outcome_of(view, newest(ctx, view.namespace, election), ctx)
@@ -104,7 +147,7 @@ async def write_verdict(ctx: Context, view: View, election: Election) -> None:
         _post_events(view, body)
 
 
-async def write_own_status(ctx: Context, view: View, election: Election) -> None:
+async def _write_own_status(ctx: Context, view: View, election: Election) -> None:
     """Generation, phase and Ready: written last, once every child has been applied."""
     outcome = outcome_of(view, newest(ctx, view.namespace, election), ctx)
     body = build_status(view.name, view.namespace, outcome, view.status, now_rfc3339())
@@ -126,18 +169,10 @@ async def _apply_status(ctx: Context, view: View, body: JsonDict, manager: str) 
     return True
 
 
-def forget_statuses(ctx: Context, view: View) -> None:
+def _forget_statuses(ctx: Context, view: View) -> None:
     """Drop what was remembered about a resource that is gone."""
     for manager in (OPERATOR_MANAGER, PRIMARY_MANAGER):
         ctx.written_status.pop((manager, view.namespace, view.name, view.uid), None)
-
-
-def verdict_in_status(view: View) -> tuple[bool, str | None]:
-    """What the resource's status currently says: holder or not, conflict message."""
-    conditions = view.status.get("conditions") or []
-    conflict: JsonDict = next((c for c in conditions if c.get("type") == PRIMARY_CONFLICT), {})
-    message = conflict.get("message") if conflict.get("status") == "True" else None
-    return bool(view.status.get("effectivePrimary")), message
 
 
 def _post_events(view: View, desired: JsonDict) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from stratops.core.db import (
     create_engine_for,
     upgrade_to_head,
 )
-from stratops.operator.mirror import PrimaryMove, mark_removed, mirror_config, record_primary_move
+from stratops.operator.mirror import PrimaryMove, record
 from stratops.operator.resources import View
 
 pytestmark = pytest.mark.db
@@ -50,9 +51,9 @@ def changes(engine: Engine) -> list[tuple[str | None, str, str | None]]:
 
 
 def test_mirror_inserts_then_updates(engine: Engine) -> None:
-    record_primary_move(engine, move("v3_5b"))
-    mirror_config(engine, view("v3-5b", "v3_5b", displayName="B", parameters={"sma_fast": 40}))
-    mirror_config(engine, view("v3-5b", "v3_5b", 2, active=False, parameters={"sma_fast": 41}))
+    b = view("v3-5b", "v3_5b", displayName="B", parameters={"sma_fast": 40})
+    assert record(engine, b, move("v3_5b"))
+    record(engine, view("v3-5b", "v3_5b", 2, active=False, parameters={"sma_fast": 41}))
     row = configs(engine)["v3_5b"]
     assert (row.display_name, row.is_active, row.is_primary, row.generation) == (
         "v3_5b", False, True, 2,
@@ -66,21 +67,22 @@ def test_mirror_inserts_then_updates(engine: Engine) -> None:
 
 
 def test_removal_keeps_the_row(engine: Engine) -> None:
-    mirror_config(engine, view("v3-5b", "v3_5b"))
-    mark_removed(engine, view("v3-5b", "v3_5b"))
+    record(engine, view("v3-5b", "v3_5b"))
+    record(engine, replace(view("v3-5b", "v3_5b"), deleting=True))
     row = configs(engine)["v3_5b"]
     assert (row.is_active, row.is_primary) == (False, False)
 
 
 def test_promotion_recorded_once_and_flags_follow(engine: Engine) -> None:
-    mirror_config(engine, view("v3-5b", "v3_5b"))
-    mirror_config(engine, view("v3-5d", "v3_5d"))
+    b, d = view("v3-5b", "v3_5b"), view("v3-5d", "v3_5d")
+    record(engine, b)
+    record(engine, d)
     assert not any(row.is_primary for row in configs(engine).values()), "no move recorded yet"
-    assert record_primary_move(engine, move("v3_5b"))
-    assert record_primary_move(engine, move("v3_5d", "v3_5b"))
-    assert not record_primary_move(engine, move("v3_5d", "v3_5b")), "a retry records nothing"
+    assert record(engine, b, move("v3_5b"))
+    assert record(engine, d, move("v3_5d", "v3_5b"))
+    assert not record(engine, d, move("v3_5d", "v3_5b")), "a retry records nothing"
     assert changes(engine) == [(None, "v3_5b", "abc123"), ("v3_5b", "v3_5d", "abc123")]
     flags = {sid: row.is_primary for sid, row in configs(engine).items()}
     assert flags == {"v3_5b": False, "v3_5d": True}
-    mirror_config(engine, view("v3-5b", "v3_5b", 3))  # a late mirror of the old primary
+    record(engine, view("v3-5b", "v3_5b", 3))  # a late mirror of the old primary
     assert not configs(engine)["v3_5b"].is_primary

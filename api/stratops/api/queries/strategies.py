@@ -31,6 +31,7 @@ from stratops.core.db import (
     StrategyConfig,
     StrategyRun,
 )
+from stratops.core.db.strategy_configs import primary_of_any_namespace
 
 Snap = PerformanceSnapshot
 
@@ -167,15 +168,9 @@ def name_and_spec(session: Session, strategy_id: str) -> tuple[str, dict[str, An
 
 
 def primary_id(session: Session) -> str | None:
-    """The configured primary; with several claimants (a GitOps transition) the earliest
-    configured one, which matches the operator keeping the previous primary."""
-    query = (
-        select(StrategyConfig.strategy_id)
-        .where(StrategyConfig.is_primary.is_(True))
-        .order_by(StrategyConfig.created_at, StrategyConfig.id)
-        .limit(1)
-    )
-    return session.execute(query).scalar()
+    """The configured primary (`is_primary`, as the operator's or local mode's election
+    wrote it); should several rows say so, the election's own rule picks one."""
+    return primary_of_any_namespace(session)
 
 
 def latest_run(session: Session, strategy_id: str) -> AnyRow | None:

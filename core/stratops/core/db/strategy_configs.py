@@ -15,10 +15,11 @@ from collections.abc import Mapping
 from typing import Any
 
 import yaml
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, select, true, update
 from sqlalchemy.orm import Session
 
 from stratops.core.db.models import StrategyConfig
+from stratops.core.election import Claim, previous_from_status
 from stratops.core.resource import API_VERSION, KIND
 
 
@@ -87,12 +88,29 @@ def stored_claims(session: Session, namespace: str | None) -> dict[str, bool]:
 
 def current_primary(session: Session, namespace: str | None) -> str | None:
     """The strategy_id the table names as the namespace's primary (the previous election's)."""
-    query = (
-        select(StrategyConfig.strategy_id)
-        .where(_in(namespace), StrategyConfig.is_primary.is_(True))
-        .order_by(StrategyConfig.strategy_id)
+    return _named_primary(session, _in(namespace))
+
+
+def primary_of_any_namespace(session: Session) -> str | None:
+    """The one primary a reader without a namespace shows (the API's default strategy)."""
+    return _named_primary(session, true())
+
+
+def _named_primary(session: Session, where: ColumnElement[bool]) -> str | None:
+    """Among rows flagged `is_primary`, the holder by the election's rule for a start
+    (`previous_from_status`): one that still claims the role, then the first by id.
+
+    One namespace has at most one flagged row; several appear across namespaces or
+    in a table edited by hand, and every reader then settles on the same one.
+    """
+    query = select(StrategyConfig.strategy_id, StrategyConfig.spec).where(
+        where, StrategyConfig.is_primary.is_(True)
     )
-    return session.scalars(query).first()
+    claims = [
+        Claim(sid, claims=bool((spec or {}).get("primary")), marked_effective=True)
+        for sid, spec in session.execute(query)
+    ]
+    return previous_from_status(claims)
 
 
 def _in(namespace: str | None) -> ColumnElement[bool]:
