@@ -126,15 +126,27 @@ async def _ensure_runner(ctx: Context, view: View, election: Election) -> None:
 
 
 async def _ensure_access_and_state(ctx: Context, view: View) -> None:
-    """ServiceAccount, Role, RoleBinding and the state ConfigMap (created once)."""
+    """ServiceAccount, Role, RoleBinding and the state ConfigMap (created once).
+
+    The independent writes go out together; the RoleBinding follows its Role,
+    since binding a Role the API server cannot find yet is refused to an
+    operator that may not escalate.
+    """
     owner = view.owner()
-    rbac = (ch.build_service_account(owner), ch.build_role(owner), ch.build_role_binding(owner))
-    for obj in rbac:
-        await ctx.kube.apply(obj)
     checked = view.check()
-    if checked.spec is not None:
-        await ctx.kube.create_if_absent(ch.build_state_configmap(owner, checked.spec))
-        await ctx.kube.apply(ch.state_ownership(owner, checked.spec))
+
+    async def access() -> None:
+        await asyncio.gather(
+            ctx.kube.apply(ch.build_service_account(owner)), ctx.kube.apply(ch.build_role(owner))
+        )
+        await ctx.kube.apply(ch.build_role_binding(owner))
+
+    async def state() -> None:
+        if checked.spec is not None:
+            await ctx.kube.create_if_absent(ch.build_state_configmap(owner, checked.spec))
+            await ctx.kube.apply(ch.state_ownership(owner, checked.spec))
+
+    await asyncio.gather(access(), state())
 
 
 async def _write_verdict(ctx: Context, view: View, election: Election) -> None:
