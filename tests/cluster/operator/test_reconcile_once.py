@@ -44,6 +44,7 @@ STEPS = (
     "stratops.operator.writers",
     "stratops.operator.shared",
 )
+VALUES = "stratops.operator.resources"
 
 
 @pytest.fixture
@@ -86,8 +87,9 @@ class InProcess:
 
 def assert_each_step_entered_once(entries: ModuleEntries) -> None:
     assert {step: entries.entries[step] for step in STEPS} == dict.fromkeys(STEPS, 1)
-    by_reconcile = entries.from_module["stratops.operator.reconcile"]
-    assert max(by_reconcile.values()) == 1, f"the reconcile re-entered a module: {by_reconcile}"
+    by_reconcile = dict(entries.from_module["stratops.operator.reconcile"])
+    by_reconcile.pop(VALUES)  # reading a resource's fields is no step
+    assert set(by_reconcile.values()) == {1}, f"the reconcile re-entered a module: {by_reconcile}"
 
 
 def test_an_ordinary_reconcile_decides_once_and_enters_each_step_once(
