@@ -2,10 +2,11 @@
 
 Every handler ends here, and a reconcile is four steps, each entered once:
 
-1. under the namespace lock, the primary election (`election.decide`, the
-   only place the rule runs) and the database (`mirror.record`: the
-   primary move, if the election made one, then the resource's own row),
-   so two reconciles never record different moves;
+1. the primary election under the namespace lock (`election.decide`, the
+   only place the rule runs), then the database in one transaction
+   (`mirror.record`: the primary move, if the election made one, then the
+   resource's own row): still under the lock when it holds a move, so two
+   reconciles never record different moves, after it otherwise;
 2. the cluster writes that follow from that one election (`writers.converge`:
    the role move, verdicts the election changed, the resource's children,
    its status last);
@@ -37,9 +38,12 @@ async def reconcile(ctx: Context, target: View, others: Iterable[View]) -> None:
         claims = [v.claim() for v in views.values()]
         election = decide(claims, ctx.elections.get(namespace))
         move = primary_move(views, election)
-        await asyncio.to_thread(mirror.record, ctx.engine, target, move)
+        if move is not None:  # recorded before another reconcile can elect
+            await asyncio.to_thread(mirror.record, ctx.engine, target, move)
         ctx.primaries[namespace] = election.effective
         ctx.elections[namespace] = election
+    if move is None:  # the resource's own row needs no lock: reconciles write it side by side
+        await asyncio.to_thread(mirror.record, ctx.engine, target, None)
     await writers.converge(ctx, target, views, election)
     shared.refresh_soon(ctx, namespace)
     if election.changed:
