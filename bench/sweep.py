@@ -34,7 +34,7 @@ from stratops.core.manifests import load_strategy
 from stratops.core.marketdata.cache import load_market_data
 from stratops.core.research.compute import compute_set
 from stratops.core.research.plan import load_plan
-from stratops.core.strategies import build_strategy
+from stratops.core.strategies.registry import build_strategy
 
 ROOT = Path(__file__).resolve().parents[1]
 
