@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
 from sqlalchemy import Engine, insert, select, update
 
 from stratops.core.cli import build_parser, main

@@ -61,7 +61,9 @@ def test_the_current_configurations_backtest_stands_beside_paper_and_an_old_one_
 ) -> None:
     page.goto(served("ranges") + "/")
     ready(page)
-    lists = {sid: _fetch(page, f"/api/backtests/configurations/{sid}") for sid in ("v3_5b", "v3_5d")}
+    lists = {
+        sid: _fetch(page, f"/api/backtests/configurations/{sid}") for sid in ("v3_5b", "v3_5d")
+    }
     # The API's "current" is the hash of the manifest each strategy runs now.
     assert lists["v3_5b"]["current_config_hash"] == _hash_of(V35B)
     assert lists["v3_5d"]["current_config_hash"] == _hash_of(V35D)
