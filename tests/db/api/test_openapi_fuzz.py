@@ -27,6 +27,7 @@ _NO_PARAMETERS = {
     "/api/backtest/strategies",
     "/api/status/strategies",
     "/api/overview",
+    "/api/backtests/configurations",
     "/healthz",
     "/readyz",
 }
@@ -45,6 +46,7 @@ PATHS = [
     "/api/trades",
     "/api/sweeps",
     "/api/sweeps/{name}",
+    "/api/backtests/configurations",
     "/api/backtests/configurations/{strategy_id}",
     "/healthz",
     "/readyz",

@@ -28,6 +28,7 @@ EXPECTED_PATHS = {
     "/api/trades",
     "/api/sweeps",
     "/api/sweeps/{name}",
+    "/api/backtests/configurations",
     "/api/backtests/configurations/{strategy_id}",
     "/healthz",
     "/readyz",

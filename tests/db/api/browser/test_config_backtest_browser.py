@@ -72,6 +72,7 @@ def test_the_current_configurations_backtest_stands_beside_paper_and_an_old_one_
     current = lists["v3_5b"]["backtests"][0]
     old = lists["v3_5d"]["backtests"][0]
     assert old["config_hash"] != _hash_of(V35D)
+    assert _fetch(page, "/api/backtests/configurations")["strategies"] == lists  # the cards' read
 
     # Overview: each card's backtest line, the stale one marked.
     tab(page, "overview")

@@ -19,10 +19,9 @@ export function shownBacktest(list) {
   return list.backtests.find((b) => !b.stale) || list.backtests[0];
 }
 
-export async function configBacktests(ctx, ids) {
-  const lists = await Promise.all(ids.map((id) =>
-    ctx.get(`/api/backtests/configurations/${encodeURIComponent(id)}`)));
-  return Object.fromEntries(ids.map((id, i) => [id, lists[i]]));
+// Every strategy's list in one request (the overview's cards).
+export async function configBacktests(ctx) {
+  return (await ctx.get("/api/backtests/configurations")).strategies;
 }
 
 function staleBadge(backtest, list) {
@@ -33,7 +32,7 @@ function staleBadge(backtest, list) {
 
 // One line for an overview card: the backtest Sharpe and CAGR, stale when it is.
 export function backtestRow(list) {
-  const backtest = shownBacktest(list);
+  const backtest = shownBacktest(list); // no list: a strategy with ledger rows but no configuration
   const state = backtest ? (backtest.stale ? "stale" : "current") : "none";
   const value = backtest
     ? h("span", {}, `Sharpe ${num(backtest.metrics.sharpe)} · CAGR ${pct(backtest.metrics.cagr_pct)}`,

@@ -51,7 +51,7 @@ function glance(ctx) {
 }
 
 export async function renderOverview(view, ctx) {
-  const backtests = await configBacktests(ctx, ctx.strategies.map((s) => s.id));
+  const backtests = await configBacktests(ctx);
   view.append(h("div", { class: "view-title" }, h("h1", {}, "Overview"),
     h("span", { class: "muted" }, `${ctx.strategies.length} strategies`)));
   if (ctx.strategies.some((s) => (ctx.overview[s.id] || {}).synthetic)) {
