@@ -81,6 +81,7 @@ def load() -> str:
 
 
 def sweep_seconds(sweep: Path, data_dir: Path, workers: int, folder: Path) -> dict[str, Any]:
+    folder.mkdir(parents=True, exist_ok=True)
     db = f"sqlite:///{folder / f'workers-{workers}.db'}"
     upgrade_to_head(db)
     command = [
