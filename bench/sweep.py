@@ -146,8 +146,9 @@ def main() -> None:
             f"  sweep --workers {workers}: {report['seconds']:7.2f} s run "
             f"({report['wall']:.2f} s with start-up; runs: {tries} s), "
             f"{report['done']}/{report['total']} rows, {report['seconds'] / sets * 1000:.1f} ms "
-            f"per set, {report['cpu'] / sets * 1000:.1f} ms CPU per set, "
-            f"{report['cpu'] / report['wall']:.2f} CPUs busy"
+            f"per set; CPU {report['cpuSeconds'] / sets * 1000:.1f} ms per set in the run "
+            f"({report['cpu']:.1f} s with start-up), "
+            f"{report['cpuSeconds'] / report['seconds']:.2f} CPUs busy"
         )
     per_set = one["seconds"] / sets
     print(
@@ -159,8 +160,12 @@ def main() -> None:
         "   (goal <= 1.2 x, wall clock)"
     )
     print(
-        f"  CPU per set (--workers 1) / engine CPU     {one['cpu'] / sets / single_cpu:8.2f} x"
-        "   (start-up and data load included)"
+        f"  CPU per set (--workers 1) / engine CPU     "
+        f"{one['cpuSeconds'] / sets / single_cpu:8.2f} x   (the run: data load and rows included)"
+    )
+    print(
+        f"  CPU per set (--workers 2) / (--workers 1)  "
+        f"{two['cpuSeconds'] / one['cpuSeconds']:8.2f} x   (what the pool adds per set)"
     )
     same = [r["index"] for r in one["ranked"]] == [r["index"] for r in two["ranked"]]
     print(f"  same ranking with 1 and 2 workers: {'yes' if same else 'NO'}")
