@@ -10,6 +10,8 @@ whatever the fleet's size: what the dashboard's overview reads).
 
 from __future__ import annotations
 
+import functools
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -34,8 +36,15 @@ def current_hash(spec: dict[str, Any] | None) -> str | None:
     """The config hash of a mirrored spec; None when the class refuses it."""
     if not spec:
         return None
+    return _hash_of_text(json.dumps(spec, sort_keys=True, allow_nan=True))
+
+
+@functools.lru_cache(maxsize=4096)
+def _hash_of_text(text: str) -> str | None:
+    """Building a strategy validates its parameters (about a millisecond): a fleet's list
+    would pay it per strategy and request; specs change rarely, so each is built once."""
     try:
-        parsed = TradingStrategySpec.model_validate(spec)
+        parsed = TradingStrategySpec.model_validate(json.loads(text))
         return config_hash(build_strategy(parsed), parsed)
     except (ValidationError, UserError):
         return None
