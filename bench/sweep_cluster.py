@@ -16,7 +16,6 @@ runs from `kubectl apply` of the sweep to its status phase Succeeded.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import datetime as dt
 import secrets
@@ -30,9 +29,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 
-from stratops.core.db import SweepResult, UnitOfWork, create_engine_for, parse_url, upgrade_to_head
+from stratops.core.db import create_engine_for, parse_url, upgrade_to_head
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the cluster tier's helpers: tests/cluster/*.py
@@ -48,8 +47,9 @@ from tests.cluster.controlplane import (  # noqa: E402
     wait_for,
 )
 from tests.cluster.fake_kubelet import TestKubelet  # noqa: E402
-from tests.cluster.kubeclient import KubeClient  # noqa: E402
+from tests.cluster.kubeclient import KubeClient, url_secret  # noqa: E402
 from tests.cluster.operators import OperatorProcess, release_strategies  # noqa: E402
+from tests.cluster.research.support import sweep_rows  # noqa: E402
 
 NAMESPACE = "sweep-bench"
 GROUP = f"/apis/trading.stratops.dev/v1alpha1/namespaces/{NAMESPACE}"
@@ -81,7 +81,7 @@ def run(sweep: Path, data_dir: Path, parallelism: int) -> ClusterRun:
         install_crds(kubectl, crd_files())
         kube = stack.enter_context(KubeClient(plane.endpoint))
         _namespace(kube)
-        _url_secret(kube, "stratops-db", url)
+        url_secret(kube, NAMESPACE, "stratops-db", url)
         volume = work / "kubelet" / "volumes" / "pvc" / MARKET_DATA_CLAIM
         shutil.copytree(data_dir, volume)
         stack.enter_context(TestKubelet(kube, NAMESPACE, work / "kubelet"))
@@ -112,7 +112,7 @@ def run(sweep: Path, data_dir: Path, parallelism: int) -> ClusterRun:
             job_seconds=_job_seconds(job),
             completions=int(job["spec"]["completions"]),
             parallelism=int(job["spec"]["parallelism"]),
-            rows=_rows(url),
+            rows=sweep_rows(url),
             top=list(status.get("top") or []),
             kubelet="test kubelet double (pods run as local processes, no containers)",
         )
@@ -163,16 +163,6 @@ def _namespace(kube: KubeClient) -> None:
         kube.create("/apis/scheduling.k8s.io/v1/priorityclasses", body)
 
 
-def _url_secret(kube: KubeClient, name: str, url: str) -> None:
-    body = {
-        "apiVersion": "v1",
-        "kind": "Secret",
-        "metadata": {"name": name},
-        "data": {"url": base64.b64encode(url.encode()).decode()},
-    }
-    kube.create(f"/api/v1/namespaces/{NAMESPACE}/secrets", body)
-
-
 def _base_strategy(name: str) -> dict[str, Any]:
     doc: dict[str, Any] = yaml.safe_load(
         (ROOT / "manifests/strategies" / f"{name}.yaml").read_text()
@@ -218,12 +208,3 @@ def _job_seconds(job: dict[str, Any]) -> float | None:
         return None
     start, end = (dt.datetime.fromisoformat(status[k]) for k in ("startTime", "completionTime"))
     return (end - start).total_seconds()
-
-
-def _rows(url: str) -> int:
-    engine = create_engine_for(url)
-    try:
-        with UnitOfWork(engine) as session:
-            return int(session.scalar(select(func.count()).select_from(SweepResult)) or 0)
-    finally:
-        engine.dispose()

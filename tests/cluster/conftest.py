@@ -1,8 +1,8 @@
 """Fixtures of the cluster tier: one real control plane per session, a namespace per test.
 
 Shared by the tiers below: a fresh migrated Postgres database per test (`pg_url`,
-on the server STRATOPS_TEST_PG_URL names) and `url_secret`, the one-key Secrets
-(`stratops-db`, `stratops-alert-webhook`) pods read their URLs from.
+on the server STRATOPS_TEST_PG_URL names); `url_secret` (from kubeclient.py) writes
+the one-key Secrets pods read their URLs from.
 
 The control plane (etcd, kube-apiserver, kube-controller-manager built by
 `scripts/k8s-testenv build`) starts once per session, gets the CRDs from
@@ -13,7 +13,6 @@ binaries the tier is skipped on a developer machine, but fails under CI
 
 from __future__ import annotations
 
-import base64
 import os
 import secrets
 from collections.abc import Generator, Iterator
@@ -215,14 +214,3 @@ def pg_url() -> Iterator[str]:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     finally:
         admin.dispose()
-
-
-def url_secret(kube: KubeClient, namespace: str, name: str, url: str) -> None:
-    """A Secret `name` whose one key `url` holds `url`, as the manifests' pods expect."""
-    body = {
-        "apiVersion": "v1",
-        "kind": "Secret",
-        "metadata": {"name": name},
-        "data": {"url": base64.b64encode(url.encode()).decode()},
-    }
-    kube.create(f"/api/v1/namespaces/{namespace}/secrets", body)

@@ -23,10 +23,9 @@ from sqlalchemy import Engine, select
 
 from stratops.core.db import StrategyRun, UnitOfWork
 
-from ..conftest import url_secret
 from ..controlplane import Kubectl, wait_for
 from ..fake_kubelet import TestKubelet
-from ..kubeclient import JsonObject, KubeClient
+from ..kubeclient import JsonObject, KubeClient, url_secret
 from .conftest import ObservedOperator
 from .test_missed_runs import SESSIONS, backfill_jobs, job_for, runs_on_schedule, strategy
 

@@ -25,9 +25,8 @@ import pytest
 from sqlalchemy import Engine
 
 from ...db.observability.ledger_rows import add_run
-from ..conftest import url_secret
 from ..controlplane import Kubectl, wait_for
-from ..kubeclient import KubeClient
+from ..kubeclient import KubeClient, url_secret
 from ..operator.support import TS, apply, condition, events, manifest
 from ..webhook import Receiver
 from .conftest import FAKE_NOW, ObservedOperator

@@ -13,10 +13,9 @@ from typing import Any
 
 import pytest
 
-from ..conftest import url_secret
 from ..controlplane import Kubectl, wait_for
 from ..fake_kubelet import TestKubelet
-from ..kubeclient import KubeClient
+from ..kubeclient import KubeClient, url_secret
 from ..operators import OperatorProcess
 from ..webhook import Receiver
 from .support import TS, apply, condition, events, manifest, wait_status

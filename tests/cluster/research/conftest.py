@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import KUBELET_KEY, url_secret
+from ..conftest import KUBELET_KEY
 from ..controlplane import ControlPlane
 from ..fake_kubelet import TestKubelet
-from ..kubeclient import KubeClient
+from ..kubeclient import KubeClient, url_secret
 from ..operators import OperatorProcess, operator_lifetime
 
 SYMBOLS = "QQQ,TQQQ,PSQ,TLT,TMF,TMV"

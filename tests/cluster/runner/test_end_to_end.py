@@ -32,10 +32,10 @@ from sqlalchemy import select
 from stratops.core.db import StrategyRun, UnitOfWork, create_engine_for
 from stratops.core.marketdata.calendar import is_session
 
-from ..conftest import KUBELET_KEY, url_secret
+from ..conftest import KUBELET_KEY
 from ..controlplane import ControlPlane, Kubectl, wait_for
 from ..fake_kubelet import TestKubelet
-from ..kubeclient import JsonObject, KubeClient
+from ..kubeclient import JsonObject, KubeClient, url_secret
 from ..operators import OperatorProcess, operator_lifetime
 from ..webhook import Receiver
 from .support import TS, example
