@@ -21,6 +21,7 @@ API_PATHS = (
     "/api/trades",
     "/api/sweeps",
     "/api/sweeps/{name}",
+    "/api/backtests/configurations",
     "/api/backtests/configurations/{strategy_id}",
     "/healthz",
     "/readyz",

@@ -1,5 +1,9 @@
 """Fixtures of the cluster tier: one real control plane per session, a namespace per test.
 
+Shared by the tiers below: a fresh migrated Postgres database per test (`pg_url`,
+on the server STRATOPS_TEST_PG_URL names); `url_secret` (from kubeclient.py) writes
+the one-key Secrets pods read their URLs from.
+
 The control plane (etcd, kube-apiserver, kube-controller-manager built by
 `scripts/k8s-testenv build`) starts once per session, gets the CRDs from
 crds/ installed, and is stopped at the end whatever happened.  Without the
@@ -17,6 +21,9 @@ from typing import Protocol, runtime_checkable
 
 import pytest
 import yaml
+from sqlalchemy import text
+
+from stratops.core.db import create_engine_for, parse_url, upgrade_to_head
 
 from .controlplane import (
     COMPONENTS,
@@ -41,6 +48,7 @@ KUBELET_KEY = pytest.StashKey[TestKubelet]()
 _RUNNING: list[ControlPlane] = []
 
 
+PG_URL_ENV = "STRATOPS_TEST_PG_URL"
 PRIORITY_CLASSES_FILE = Path(__file__).resolve().parents[2] / "manifests/base/priorityclasses.yaml"
 
 
@@ -181,3 +189,28 @@ def receiver() -> Iterator[Receiver]:
     """A local alert webhook that records what the operator or runner POSTs."""
     with Receiver() as rec:
         yield rec
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh database on the Postgres server of STRATOPS_TEST_PG_URL (started by
+    `scripts/pg-testenv up DIR`), migrated to head as a deploy step would, dropped after.
+    Without the server the test is skipped locally and fails under CI."""
+    server = os.environ.get(PG_URL_ENV)
+    if not server:
+        reason = f"{PG_URL_ENV} is not set (start a server: scripts/pg-testenv up DIR)"
+        if in_ci():
+            pytest.fail(f"CI: {reason}", pytrace=False)
+        pytest.skip(reason)
+    name = f"stratops_cluster_{secrets.token_hex(6)}"
+    admin = create_engine_for(server)
+    try:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        url = parse_url(server).set(database=name).render_as_string(hide_password=False)
+        upgrade_to_head(url)
+        yield url
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()

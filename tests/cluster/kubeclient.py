@@ -3,6 +3,7 @@ test control plane's admin token or to another token (a ServiceAccount's, for RB
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -14,7 +15,7 @@ from stratops.core.kube import KubeClient as SharedClient
 from stratops.core.kube import KubeError
 from stratops.core.kube.config import from_token
 
-__all__ = ["ApiEndpoint", "JsonObject", "KubeClient", "KubeError"]
+__all__ = ["ApiEndpoint", "JsonObject", "KubeClient", "KubeError", "url_secret"]
 FIELD_MANAGER = "stratops-tests"
 
 
@@ -44,3 +45,15 @@ class KubeClient(SharedClient):
         self.endpoint = endpoint
         load = partial(from_token, endpoint.server, token or endpoint.token, endpoint.ca_file)
         super().__init__(load, FIELD_MANAGER, timeout)
+
+
+def url_secret(kube: KubeClient, namespace: str, name: str, url: str) -> None:
+    """A Secret `name` whose one key `url` holds `url`, as the manifests' pods expect
+    (`stratops-db`, `stratops-alert-webhook`)."""
+    body = {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": name},
+        "data": {"url": base64.b64encode(url.encode()).decode()},
+    }
+    kube.create(f"/api/v1/namespaces/{namespace}/secrets", body)

@@ -82,3 +82,9 @@ class ConfigBacktestList(Model):
         description="Hash of the strategy's current configuration (null: unknown or invalid)."
     )
     backtests: list[ConfigBacktestRow]
+
+
+class ConfigBacktestFleet(Model):
+    strategies: dict[str, ConfigBacktestList] = Field(
+        description="Strategy id -> its configuration backtests, for every configured strategy."
+    )

@@ -12,7 +12,6 @@ restarted on the way. The ledger ends with exactly those six runs, once each.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import json
 import subprocess
@@ -26,7 +25,7 @@ from stratops.core.db import StrategyRun, UnitOfWork
 
 from ..controlplane import Kubectl, wait_for
 from ..fake_kubelet import TestKubelet
-from ..kubeclient import JsonObject, KubeClient
+from ..kubeclient import JsonObject, KubeClient, url_secret
 from .conftest import ObservedOperator
 from .test_missed_runs import SESSIONS, backfill_jobs, job_for, runs_on_schedule, strategy
 
@@ -43,16 +42,6 @@ def fetch_synthetic(cache: Path) -> None:
     command += ["--start", "2016-01-04", "--end", "2025-12-31", "--cache", str(cache)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-
-
-def database_secret(kube: KubeClient, namespace: str, url: str) -> None:
-    secret = {
-        "apiVersion": "v1",
-        "kind": "Secret",
-        "metadata": {"name": "stratops-db"},
-        "data": {"url": base64.b64encode(url.encode()).decode()},
-    }
-    kube.create(f"/api/v1/namespaces/{namespace}/secrets", secret)
 
 
 def succeeded_jobs(kube: KubeClient, namespace: str) -> dict[str, JsonObject] | None:
@@ -80,7 +69,7 @@ def test_backfill_jobs_run_the_real_runner_once_per_missed_session(
     test_kubelet: TestKubelet,
 ) -> None:
     fetch_synthetic(test_kubelet.work_dir / "volumes" / "pvc" / "stratops-market-data")
-    database_secret(kube, namespace, db_url)
+    url_secret(kube, namespace, "stratops-db", db_url)
     doc = strategy("backfill")
     doc["metadata"]["annotations"]["stratops.dev/active-since"] = RESUMED
     kubectl("apply", "-f", "-", input=json.dumps(doc), namespace=namespace, check=True)

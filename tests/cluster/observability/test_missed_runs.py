@@ -26,9 +26,8 @@ from sqlalchemy import Engine
 
 from ...db.observability.ledger_rows import add_run
 from ..controlplane import Kubectl, wait_for
-from ..kubeclient import KubeClient
+from ..kubeclient import KubeClient, url_secret
 from ..operator.support import TS, apply, condition, events, manifest
-from ..operator.test_alerts import webhook_secret
 from ..webhook import Receiver
 from .conftest import FAKE_NOW, ObservedOperator
 
@@ -76,7 +75,7 @@ def test_missed_sessions_are_reported_once_with_an_alert_for_the_primary(
     engine: Engine,
     receiver: Receiver,
 ) -> None:
-    webhook_secret(kube, namespace, receiver.url)
+    url_secret(kube, namespace, "stratops-alert-webhook", receiver.url)
     for day in ("2025-11-20", "2025-11-21"):
         add_run(engine, "v3_5b", dt.date.fromisoformat(day), equity=10_000.0, seconds=2.0)
     apply(kubectl, namespace, strategy("alert"))

@@ -7,7 +7,6 @@ covers the CronJob path itself.
 
 from __future__ import annotations
 
-import base64
 import sys
 import time
 from typing import Any
@@ -16,7 +15,7 @@ import pytest
 
 from ..controlplane import Kubectl, wait_for
 from ..fake_kubelet import TestKubelet
-from ..kubeclient import KubeClient
+from ..kubeclient import KubeClient, url_secret
 from ..operators import OperatorProcess
 from ..webhook import Receiver
 from .support import TS, apply, condition, events, manifest, wait_status
@@ -50,16 +49,6 @@ def failing_job(kube: KubeClient, namespace: str, strategy: str, name: str) -> N
     kube.create(f"/apis/batch/v1/namespaces/{namespace}/jobs", job)
 
 
-def webhook_secret(kube: KubeClient, namespace: str, url: str) -> None:
-    secret = {
-        "apiVersion": "v1",
-        "kind": "Secret",
-        "metadata": {"name": "stratops-alert-webhook"},
-        "data": {"url": base64.b64encode(url.encode()).decode()},
-    }
-    kube.create(f"/api/v1/namespaces/{namespace}/secrets", secret)
-
-
 def last_run(kube: KubeClient, namespace: str, name: str) -> dict[str, Any]:
     return condition(kube.get(f"{TS.format(ns=namespace)}/{name}"), "LastRunSucceeded")
 
@@ -72,7 +61,7 @@ def test_primary_failure_alerts_once_secondary_never_posts(
     test_kubelet: TestKubelet,
     receiver: Receiver,
 ) -> None:
-    webhook_secret(kube, namespace, receiver.url)
+    url_secret(kube, namespace, "stratops-alert-webhook", receiver.url)
     apply(kubectl, namespace, manifest("v3-5b"), manifest("v3-5d"))
     wait_status(kube, namespace, "v3-5b", effectivePrimary=True)
     wait_status(kube, namespace, "v3-5d", effectivePrimary=False)

@@ -1,4 +1,4 @@
-"""Fixtures of the research tests: a Postgres ledger, the operator, a kubelet, market data.
+"""Fixtures of the research tests: the operator, a kubelet, market data (Postgres: `pg_url`).
 
 Sweep and backtest pods are real `stratops` processes on the test kubelet; they
 write to a fresh Postgres database (several pods at once, as on a cluster) and
@@ -9,9 +9,6 @@ the runner's end-to-end test).
 
 from __future__ import annotations
 
-import base64
-import os
-import secrets
 import shutil
 import subprocess
 import sys
@@ -19,40 +16,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
-from stratops.core.db import create_engine_for, parse_url, upgrade_to_head
-
-from ..conftest import KUBELET_KEY, in_ci
+from ..conftest import KUBELET_KEY
 from ..controlplane import ControlPlane
 from ..fake_kubelet import TestKubelet
-from ..kubeclient import KubeClient
+from ..kubeclient import KubeClient, url_secret
 from ..operators import OperatorProcess, operator_lifetime
 
-PG_URL_ENV = "STRATOPS_TEST_PG_URL"
 SYMBOLS = "QQQ,TQQQ,PSQ,TLT,TMF,TMV"
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    server = os.environ.get(PG_URL_ENV)
-    if not server:
-        reason = f"{PG_URL_ENV} is not set (start a server: scripts/pg-testenv up DIR)"
-        if in_ci():
-            pytest.fail(f"CI: {reason}", pytrace=False)
-        pytest.skip(reason)
-    name = f"stratops_research_{secrets.token_hex(6)}"
-    admin = create_engine_for(server)
-    try:
-        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        url = parse_url(server).set(database=name).render_as_string(hide_password=False)
-        upgrade_to_head(url)
-        yield url
-        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -88,13 +59,7 @@ def kubelet(
 
 @pytest.fixture
 def db_secret(kube: KubeClient, namespace: str, pg_url: str) -> None:
-    body = {
-        "apiVersion": "v1",
-        "kind": "Secret",
-        "metadata": {"name": "stratops-db"},
-        "data": {"url": base64.b64encode(pg_url.encode()).decode()},
-    }
-    kube.create(f"/api/v1/namespaces/{namespace}/secrets", body)
+    url_secret(kube, namespace, "stratops-db", pg_url)
 
 
 @pytest.fixture

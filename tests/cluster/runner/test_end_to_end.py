@@ -35,7 +35,7 @@ from stratops.core.marketdata.calendar import is_session
 from ..conftest import KUBELET_KEY
 from ..controlplane import ControlPlane, Kubectl, wait_for
 from ..fake_kubelet import TestKubelet
-from ..kubeclient import JsonObject, KubeClient
+from ..kubeclient import JsonObject, KubeClient, url_secret
 from ..operators import OperatorProcess, operator_lifetime
 from ..webhook import Receiver
 from .support import TS, example
@@ -93,16 +93,6 @@ def operator(
     proc = OperatorProcess(control_plane, namespace, pg_url, tmp_path / "operator.log")
     proc.env["STRATOPS_OPERATOR_MISSED_RUN_CHECK_SECONDS"] = "3600"
     yield from operator_lifetime(proc, kube, namespace)
-
-
-def secret(kube: KubeClient, namespace: str, name: str, url: str) -> None:
-    body = {
-        "apiVersion": "v1",
-        "kind": "Secret",
-        "metadata": {"name": name},
-        "data": {"url": base64.b64encode(url.encode()).decode()},
-    }
-    kube.create(f"/api/v1/namespaces/{namespace}/secrets", body)
 
 
 def apply(kubectl: Kubectl, namespace: str, doc: JsonObject) -> None:
@@ -166,8 +156,8 @@ def test_cronjob_runs_the_real_runner_then_a_primary_failure_alerts_once(
     zone: tuple[str, dt.date, bool],
 ) -> None:
     tz, day, session = zone
-    secret(kube, namespace, "stratops-db", pg_url)
-    secret(kube, namespace, "stratops-alert-webhook", receiver.url)
+    url_secret(kube, namespace, "stratops-db", pg_url)
+    url_secret(kube, namespace, "stratops-alert-webhook", receiver.url)
     apply(kubectl, namespace, example("v3-5b", schedule=FAR_SCHEDULE, timeZone=tz))
     fill_market_data(kube, kubectl, namespace)
 

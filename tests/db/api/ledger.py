@@ -16,10 +16,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import yaml
 from sqlalchemy import Engine, insert, select, update
 
 from stratops.core.cli import build_parser, main
@@ -45,10 +47,21 @@ class StrategyPlan:
 
 
 @dataclass(frozen=True)
+class ConfigBacktestPlan:
+    """A `stratops backtest-config` of `manifest` with `parameters` changed (none: the
+    configuration the strategy runs now; any: an older configuration, so a stale one)."""
+
+    manifest: Path
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Scenario:
     name: str
     strategies: Sequence[StrategyPlan] = field(default_factory=tuple)
     backtests: Sequence[Path] = field(default_factory=tuple)
+    config_backtests: Sequence[ConfigBacktestPlan] = field(default_factory=tuple)
+    """Written in this order, so the later one of a strategy is its newer backtest."""
 
     @property
     def ids(self) -> list[str]:
@@ -72,6 +85,13 @@ SCENARIOS = {
             StrategyPlan("v3_5d", V35D, SESSIONS[4:13], failing_date=SESSIONS[13]),
         ),
         backtests=(V35B, V35D),
+        # v3_5b: an older configuration's backtest, then the current one's;
+        # v3_5d: only an older configuration's, so what it shows is stale.
+        config_backtests=(
+            ConfigBacktestPlan(V35B, {"sma_fast": 30}),
+            ConfigBacktestPlan(V35B),
+            ConfigBacktestPlan(V35D, {"sma_fast": 30}),
+        ),
     ),
 }
 
@@ -117,6 +137,8 @@ def build(scenario: Scenario, workdir: Path) -> Path:
     _configured_when_first_run(scenario, url)
     for manifest in scenario.backtests:
         _backtest(manifest, url, cache, workdir / "dashboards")
+    for plan in scenario.config_backtests:
+        _backtest_config(plan, url, cache)
     return path
 
 
@@ -147,6 +169,18 @@ def _backtest(manifest: Path, url: str, cache: Path, dashboards: Path) -> None:
         ]
     )  # fmt: skip
     assert code == 0, f"backtest of {manifest.name} failed"
+
+
+def _backtest_config(plan: ConfigBacktestPlan, url: str, cache: Path) -> None:
+    doc = yaml.safe_load(plan.manifest.read_text())
+    doc["spec"]["parameters"] = {**doc["spec"].get("parameters", {}), **plan.parameters}
+    code = main(
+        [
+            "backtest-config", "--manifest-json", json.dumps(doc), "--data-dir", str(cache),
+            "--db", url,
+        ]
+    )  # fmt: skip
+    assert code == 0, f"backtest-config of {plan.manifest.name} {dict(plan.parameters)} failed"
 
 
 def _run_with_runner(scenario: Scenario, url: str, cache: Path, workdir: Path) -> None:

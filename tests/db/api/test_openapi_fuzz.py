@@ -28,6 +28,7 @@ _NO_PARAMETERS = {
     "/api/backtest/strategies",
     "/api/status/strategies",
     "/api/overview",
+    "/api/backtests/configurations",
     "/healthz",
     "/readyz",
 }

@@ -57,3 +57,5 @@ def test_the_current_configuration_is_marked_and_older_ones_are_stale(
     assert listed == [(new_hash, False), (old_hash, True)]
     assert body["backtests"][0]["metrics"]["trades"] > 0
     assert _get(migrated_db_url, "/api/backtests/configurations/nope").status_code == 404
+    fleet = _get(migrated_db_url, "/api/backtests/configurations").json()["strategies"]
+    assert fleet == {"v3_5b": body}  # every configured strategy, the same list as alone

@@ -4,10 +4,16 @@ The operator backtests every configuration hash once; this lists them newest
 first and marks the one matching the strategy's current configuration
 (`strategy_configs.spec`, mirrored by the operator) as current, the others as
 stale, so paper results are never read beside a backtest of old parameters.
+Without a strategy id, every configured strategy's list at once (two queries,
+whatever the fleet's size: what the dashboard's overview reads).
 """
 
 from __future__ import annotations
 
+import functools
+import json
+from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import APIRouter
@@ -16,7 +22,7 @@ from sqlalchemy import select
 
 from stratops.api.context import DbSession, StrategyIdPath, require_known
 from stratops.api.schemas import ErrorMessage
-from stratops.api.sweep_schemas import ConfigBacktestList, ConfigBacktestRow
+from stratops.api.sweep_schemas import ConfigBacktestFleet, ConfigBacktestList, ConfigBacktestRow
 from stratops.core.db import ConfigBacktest, StrategyConfig
 from stratops.core.errors import UserError
 from stratops.core.resource import TradingStrategySpec
@@ -30,28 +36,28 @@ def current_hash(spec: dict[str, Any] | None) -> str | None:
     """The config hash of a mirrored spec; None when the class refuses it."""
     if not spec:
         return None
+    return _hash_of_text(json.dumps(spec, sort_keys=True, allow_nan=True))
+
+
+@functools.lru_cache(maxsize=4096)
+def _hash_of_text(text: str) -> str | None:
+    """Building a strategy validates its parameters (about a millisecond): a fleet's list
+    would pay it per strategy and request; specs change rarely, so each is built once."""
     try:
-        parsed = TradingStrategySpec.model_validate(spec)
+        parsed = TradingStrategySpec.model_validate(json.loads(text))
         return config_hash(build_strategy(parsed), parsed)
     except (ValidationError, UserError):
         return None
 
 
-@router.get(
-    "/configurations/{strategy_id}",
-    response_model=ConfigBacktestList,
-    responses={404: {"model": ErrorMessage, "description": "Unknown strategy."}},
-    summary="Backtests of a strategy's configurations, newest first, the current one marked",
-)
-def configuration_backtests(session: DbSession, strategy_id: StrategyIdPath) -> ConfigBacktestList:
-    require_known(session, strategy_id)
-    spec = session.scalar(select(StrategyConfig.spec).filter_by(strategy_id=strategy_id))
+NEWEST_FIRST = (ConfigBacktest.created_at.desc(), ConfigBacktest.id.desc())
+
+
+def listing(
+    strategy_id: str, spec: dict[str, Any] | None, rows: Sequence[ConfigBacktest]
+) -> ConfigBacktestList:
+    """One strategy's backtests (newest first), each stale unless of its current hash."""
     current = current_hash(spec)
-    rows = session.scalars(
-        select(ConfigBacktest)
-        .filter_by(strategy_id=strategy_id)
-        .order_by(ConfigBacktest.created_at.desc(), ConfigBacktest.id.desc())
-    ).all()
     return ConfigBacktestList(
         strategy_id=strategy_id,
         current_config_hash=current,
@@ -69,3 +75,35 @@ def configuration_backtests(session: DbSession, strategy_id: StrategyIdPath) -> 
             for r in rows
         ],
     )
+
+
+@router.get(
+    "/configurations",
+    response_model=ConfigBacktestFleet,
+    summary="Every configured strategy's configuration backtests, the current one marked",
+)
+def fleet_configuration_backtests(session: DbSession) -> ConfigBacktestFleet:
+    specs = session.execute(
+        select(StrategyConfig.strategy_id, StrategyConfig.spec).order_by(StrategyConfig.strategy_id)
+    ).all()
+    rows: dict[str, list[ConfigBacktest]] = defaultdict(list)
+    for row in session.scalars(select(ConfigBacktest).order_by(*NEWEST_FIRST)):
+        rows[row.strategy_id].append(row)
+    return ConfigBacktestFleet(
+        strategies={sid: listing(sid, spec, rows[sid]) for sid, spec in specs}
+    )
+
+
+@router.get(
+    "/configurations/{strategy_id}",
+    response_model=ConfigBacktestList,
+    responses={404: {"model": ErrorMessage, "description": "Unknown strategy."}},
+    summary="Backtests of a strategy's configurations, newest first, the current one marked",
+)
+def configuration_backtests(session: DbSession, strategy_id: StrategyIdPath) -> ConfigBacktestList:
+    require_known(session, strategy_id)
+    spec = session.scalar(select(StrategyConfig.spec).filter_by(strategy_id=strategy_id))
+    rows = session.scalars(
+        select(ConfigBacktest).filter_by(strategy_id=strategy_id).order_by(*NEWEST_FIRST)
+    ).all()
+    return listing(strategy_id, spec, rows)

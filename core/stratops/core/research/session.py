@@ -91,7 +91,7 @@ class SweepSession:
             return store.result_row(self.sweep_id, outcome, self.plan.sweep.spec)
         return store.failure_row(self.sweep_id, outcome)
 
-    def report(self, top: int, seconds: float) -> dict[str, Any]:
+    def report(self, top: int, seconds: float, cpu_seconds: float) -> dict[str, Any]:
         spec = self.plan.sweep.spec
         state = results.progress(self.engine, self.sweep_id)
         return {
@@ -109,6 +109,7 @@ class SweepSession:
             "ranked": [r.to_json() for r in results.ranked(self.engine, self.sweep_id, top)],
             "database": describe(self.db_url),
             "seconds": round(seconds, 3),
+            "cpuSeconds": round(cpu_seconds, 3),
         }
 
 

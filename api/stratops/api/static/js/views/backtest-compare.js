@@ -1,16 +1,11 @@
 // Backtests of several strategies on the sessions they all cover: rebased curves,
 // regime bands, drawdowns, metrics with differences and winner, trades, regime time.
 
-import { BASELINE_COLOR, PALETTE, cellLegend, drawdownChart, drawdowns, equityChart, regimeBand } from "../charts.js";
+import { cellLegend, drawdownChart, equityChart, regimeBand } from "../charts.js";
 import { h, notice, panel, scroller, syntheticLabel } from "../dom.js";
-import { toSeconds } from "../format.js";
 import { baselineNote, metricTable } from "./metrics.js";
+import { overlay, strategyDrawdowns } from "./overlay.js";
 import { regimeTable } from "./regimes.js";
-
-function rebase(values) {
-  const first = values.find((v) => v !== null && v !== undefined);
-  return values.map((v) => (v === null || v === undefined || !first ? null : (v / first) * 100));
-}
 
 export async function renderBacktestCompare(view, ctx) {
   const { strategies: infos } = await ctx.get("/api/backtest/strategies");
@@ -34,16 +29,10 @@ export async function renderBacktestCompare(view, ctx) {
     view.append(notice("These backtests share no session, so there is nothing to compare."));
     return;
   }
-  const seconds = c.series.dates.map(toSeconds);
-  const color = (i) => PALETTE[i % PALETTE.length];
-  const lines = ids.map((id, i) => ({ label: id, values: rebase(c.series.equity[id]), color: color(i) }));
-  if (c.series.baseline.some((v) => v !== null)) {
-    lines.push({ label: "QQQ", values: rebase(c.series.baseline), color: BASELINE_COLOR, dash: true });
-  }
+  const { seconds, lines, columns } = overlay(ids, c);
   const equityHost = h("div", { class: "chart", id: "backtest-compare-chart" });
   const bands = h("div", { class: "bands" });
   const ddHost = h("div", { class: "chart" });
-  const columns = ids.map((id, i) => ({ id, label: id, color: color(i), metrics: c.strategies[id] }));
   const trades = h("table", { class: "bt-trades" },
     h("thead", {}, h("tr", {}, h("th", {}, "Backtest"), h("th", {}, "Window"), h("th", { class: "num" }, "Trades"))),
     h("tbody", {}, ids.map((id) => {
@@ -62,5 +51,5 @@ export async function renderBacktestCompare(view, ctx) {
     panel("Time in each regime cell (common sessions)", regimeTable(body.sessions_by_cell)));
   const chart = equityChart(equityHost, seconds, lines, { log: ctx.log, rebased: true });
   ids.forEach((id) => regimeBand(bands, chart, id, seconds, body.cells[id]));
-  drawdownChart(ddHost, seconds, lines.filter((l) => l.label !== "QQQ").map((l) => ({ ...l, values: drawdowns(l.values) })));
+  drawdownChart(ddHost, seconds, strategyDrawdowns(lines));
 }

@@ -1,14 +1,10 @@
 // Several strategies on the dates they all have: rebased curves, bands, drawdowns, table.
 
-import { BASELINE_COLOR, PALETTE, cellLegend, drawdownChart, drawdowns, equityChart, regimeBand } from "../charts.js";
+import { cellLegend, drawdownChart, equityChart, regimeBand } from "../charts.js";
 import { h, notice, panel, syntheticLabel } from "../dom.js";
 import { toSeconds } from "../format.js";
 import { baselineNote, metricTable } from "./metrics.js";
-
-function rebase(values) {
-  const first = values.find((v) => v !== null && v !== undefined);
-  return values.map((v) => (v === null || v === undefined || !first ? null : (v / first) * 100));
-}
+import { overlay, strategyDrawdowns } from "./overlay.js";
 
 export async function renderCompare(view, ctx) {
   const { compareIds: ids, names, log } = ctx;
@@ -33,16 +29,10 @@ export async function renderCompare(view, ctx) {
     view.append(notice("These strategies share no trading day yet, so there is nothing to compare."));
     return;
   }
-  const seconds = c.series.dates.map(toSeconds);
-  const color = (i) => PALETTE[i % PALETTE.length];
-  const lines = ids.map((id, i) => ({ label: id, values: rebase(c.series.equity[id]), color: color(i) }));
-  if (c.series.baseline.some((v) => v !== null)) {
-    lines.push({ label: "QQQ", values: rebase(c.series.baseline), color: BASELINE_COLOR, dash: true });
-  }
+  const { seconds, lines, columns } = overlay(ids, c);
   const equityHost = h("div", { class: "chart", id: "equity-chart" });
   const bands = h("div", { class: "bands" });
   const ddHost = h("div", { class: "chart", id: "drawdown-chart" });
-  const columns = ids.map((id, i) => ({ id, label: id, color: color(i), metrics: c.strategies[id] }));
   view.append(
     panel(`Equity, rebased to 100 on ${c.period.start_date}`, equityHost, bands, cellLegend()),
     panel("Drawdown", ddHost),
@@ -56,5 +46,5 @@ export async function renderCompare(view, ctx) {
     const own = perf.series.dates.map(toSeconds);
     regimeBand(bands, chart, ids[i], own, perf.series.cell);
   });
-  drawdownChart(ddHost, seconds, lines.filter((l) => l.label !== "QQQ").map((l) => ({ ...l, values: drawdowns(l.values) })));
+  drawdownChart(ddHost, seconds, strategyDrawdowns(lines));
 }

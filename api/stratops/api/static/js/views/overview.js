@@ -3,6 +3,7 @@
 
 import { h, notice, panel, scroller, syntheticLabel } from "../dom.js";
 import { pct, usd, when } from "../format.js";
+import { backtestRow, configBacktests } from "./config-backtest.js";
 
 const HEALTH = { ok: "on schedule", stale: "stale", failing: "failing" };
 
@@ -14,7 +15,7 @@ function tone(v) {
   return v === null || v === undefined || v === 0 ? "" : v > 0 ? "up" : "down";
 }
 
-function strategyCard(s, st, n, open) {
+function strategyCard(s, st, n, backtests, open) {
   const health = st ? st.health : null;
   return h("article", { class: `strategy-card ${health || ""}`, dataset: { strategy: s.id, health: health || "" } },
     h("header", {},
@@ -31,7 +32,8 @@ function strategyCard(s, st, n, open) {
     row("Return", pct(n.total_return), tone(n.total_return)),
     row("Max drawdown", pct(n.max_drawdown), n.max_drawdown ? "down" : ""),
     row("Drawdown now", pct(n.current_drawdown), n.current_drawdown ? "down" : ""),
-    row("History", n.sessions ? `${n.sessions} sessions since ${n.first_date}` : "none"));
+    row("History", n.sessions ? `${n.sessions} sessions since ${n.first_date}` : "none"),
+    backtestRow(backtests));
 }
 
 function glance(ctx) {
@@ -49,6 +51,7 @@ function glance(ctx) {
 }
 
 export async function renderOverview(view, ctx) {
+  const backtests = await configBacktests(ctx);
   view.append(h("div", { class: "view-title" }, h("h1", {}, "Overview"),
     h("span", { class: "muted" }, `${ctx.strategies.length} strategies`)));
   if (ctx.strategies.some((s) => (ctx.overview[s.id] || {}).synthetic)) {
@@ -62,7 +65,7 @@ export async function renderOverview(view, ctx) {
       "with an older download, stays stale until runs for the recent sessions exist; nothing is broken.", "info stale-help"));
   }
   view.append(h("div", { class: "strategy-cards" }, ctx.strategies.map((s) =>
-    strategyCard(s, ctx.status[s.id], ctx.overview[s.id] || {}, ctx.open))));
+    strategyCard(s, ctx.status[s.id], ctx.overview[s.id] || {}, backtests[s.id], ctx.open))));
   view.append(panel("At a glance", scroller(glance(ctx)),
     h("p", { class: "footnote" }, "Return and drawdown from each strategy's initial capital; health from /api/status/strategies.")));
 }

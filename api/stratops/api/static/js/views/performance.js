@@ -6,6 +6,7 @@ import { h, notice, panel, syntheticLabel } from "../dom.js";
 import { CELL_NAMES, cellOf, num, pct, toSeconds, usd } from "../format.js";
 import { analysisPanels } from "./analysis.js";
 import { renderCompare } from "./compare.js";
+import { backtestPanel } from "./config-backtest.js";
 import { holdingsPanel } from "./holdings.js";
 import { baselineNote, metricTable } from "./metrics.js";
 
@@ -40,9 +41,12 @@ function cards(body, summary, capital) {
 export async function renderPerformance(view, ctx) {
   if (ctx.compare) return renderCompare(view, ctx);
   const strategyId = ctx.selected;
-  const [body, state] = await Promise.all([
-    ctx.get("/api/performance", { strategy_id: strategyId, start: ctx.range.start, end: ctx.range.end }),
+  const range = { start: ctx.range.start, end: ctx.range.end };
+  const [body, state, backtests, trades] = await Promise.all([
+    ctx.get("/api/performance", { strategy_id: strategyId, ...range }),
     ctx.get(`/api/strategies/${encodeURIComponent(strategyId)}/state`),
+    ctx.get(`/api/backtests/configurations/${encodeURIComponent(strategyId)}`),
+    ctx.get("/api/trades", { strategy_id: strategyId, ...range, limit: 1000 }),
   ]);
   const numbers = ctx.overview[strategyId] || {};
   const title = h("div", { class: "view-title" },
@@ -57,7 +61,7 @@ export async function renderPerformance(view, ctx) {
   }
   const fromStart = !ctx.range.start || ctx.range.start <= (numbers.first_date || "");
   const capital = fromStart ? numbers.initial_capital || null : null;
-  view.append(cards(body, ctx.summary, capital));
+  view.append(cards(body, ctx.summary, capital), backtestPanel(backtests, body, trades));
   const seconds = body.series.dates.map(toSeconds);
   const equityHost = h("div", { class: "chart", id: "equity-chart" });
   const bands = h("div", { class: "bands" });
