@@ -132,12 +132,24 @@ def test_backfill_creates_each_missed_session_once_in_order_across_restarts(
         command = jobs[job_for(day)]["spec"]["template"]["spec"]["containers"][0]["command"]
         assert command[command.index("--date") + 1] == day
         if number in (1, 3):  # kill the operator with a Job out, and again before the next
+            # Events are posted in the background and are best effort (a SIGKILL can
+            # drop one in flight); the kill is about the Job, so it lands after the event.
+            wait_for(
+                lambda day=day: backfill_event(day) in backfill_events(kube, namespace),
+                30,
+                f"the Backfill event of {day}",
+            )
             operator.kill()
             operator.start()
             time.sleep(3)
             wait_jobs(kube, namespace, SESSIONS[: number + 1])
-        message = runs_on_schedule(kube, namespace).get("message", "")
-        assert f"Job {job_for(day)}" in message
+        wait_for(  # the Job is created first, then the condition names it
+            lambda day=day: (
+                f"Job {job_for(day)}" in runs_on_schedule(kube, namespace).get("message", "")
+            ),
+            30,
+            f"RunsOnSchedule naming the backfill Job of {day}",
+        )
         add_run(engine, "v3_5b", dt.date.fromisoformat(day), equity=10_000.0, seconds=2.0)
 
     wait_for(
@@ -147,10 +159,15 @@ def test_backfill_creates_each_missed_session_once_in_order_across_restarts(
     )
     time.sleep(2)
     assert sorted(backfill_jobs(kube, namespace)) == sorted(job_for(d) for d in SESSIONS)
-    created = [m for _, r, m in events(kube, namespace, "v3-5b") if r == "Backfill"]
-    assert sorted(created) == sorted(
-        f"created Job {job_for(d)} to run missed session {d}" for d in SESSIONS
-    )
+    assert sorted(backfill_events(kube, namespace)) == sorted(backfill_event(d) for d in SESSIONS)
+
+
+def backfill_event(day: str) -> str:
+    return f"created Job {job_for(day)} to run missed session {day}"
+
+
+def backfill_events(kube: KubeClient, namespace: str) -> list[str]:
+    return [m for _, r, m in events(kube, namespace, "v3-5b") if r == "Backfill"]
 
 
 RECONCILES = "stratops_operator_reconciles_total"
