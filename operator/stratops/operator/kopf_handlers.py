@@ -5,6 +5,7 @@ Importing this module registers the handlers in kopf's default registry;
 
 * create, update and resume share one idempotent function, so a restarted
   operator re-applies (server-side apply, no duplicates) instead of skipping;
+  the research handlers (backtest-on-change, sweeps) are registered after it;
 * delete runs under kopf's finalizer, so the primary role and the
   strategy_configs row are settled before the resource disappears;
 * an index keeps every TradingStrategy in memory, which is what primary
@@ -31,7 +32,6 @@ from stratops.operator import alerts, observe, prometheus
 from stratops.operator.children.common import COMPONENT_RUNNER, LABEL_COMPONENT, MANAGED_BY
 from stratops.operator.context import Context
 from stratops.operator.reconcile import reconcile
-from stratops.operator.research import backtests, sweeps  # noqa: F401  (registers handlers)
 from stratops.operator.resources import View, mark_duplicates
 from stratops.operator.writers import post_event
 
@@ -63,7 +63,6 @@ async def configure(settings: kopf.OperatorSettings, **_: Any) -> None:
     settings.persistence.finalizer = f"{PREFIX}/finalizer"
     settings.posting.level = logging.WARNING
     settings.posting.reporting_component = "stratops-operator"
-    settings.batching.batch_window = 0.02  # kopf's 0.1 s per event cycle doubles latency
     settings.watching.server_timeout = 300
     settings.watching.client_timeout = 330
 
@@ -87,8 +86,12 @@ async def close(memo: Any, **_: Any) -> None:
 
 
 @kopf.index(GROUP, VERSION, PLURAL)
-def strategies(*, body: kopf.Body, **_: Any) -> dict[str, View]:
-    """Every TradingStrategy, by namespace, as a frozen view."""
+async def strategies(*, body: kopf.Body, **_: Any) -> dict[str, View]:
+    """Every TradingStrategy, by namespace, as a frozen view.
+
+    A coroutine although it awaits nothing: kopf runs a plain function in its
+    thread pool, and this one runs on every watch event of every resource.
+    """
     view = View.from_body(body)
     return {view.namespace: view}
 
@@ -168,3 +171,9 @@ async def runner_job(**kwargs: Any) -> None:
 def registry() -> kopf.OperatorRegistry:
     """The registry holding the handlers above (kopf's default one)."""
     return kopf.get_default_registry()
+
+
+# Registered after `ensure`, so a new or changed resource gets its runner and its
+# Ready condition first and its configuration's backtest Job right after, in the
+# same handling cycle (kopf runs one cause's handlers in registration order).
+from stratops.operator.research import backtests, sweeps  # noqa: E402, F401  (registers handlers)
