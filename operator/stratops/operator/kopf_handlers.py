@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from functools import partial
@@ -53,11 +53,36 @@ async def retried() -> AsyncIterator[None]:
         raise kopf.TemporaryError(f"{type(err).__name__}: {err}", delay=RETRY_DELAY_S) from err
 
 
+class LeanDiffBase(kopf.AnnotationsDiffBaseStorage):
+    """kopf's diff base (the "essence" it compares to see what changed), built
+    without deep-copying what it then throws away.
+
+    kopf builds the essence of every watch event of every resource by deep-copying
+    the whole body, then dropping metadata and status. Those are most of it: the
+    managedFields of kubectl, kopf and four status field managers, and the status
+    itself. Handing it the body without them gives the same essence for a
+    fraction of the copying (a profile of 200 new resources showed deepcopy as the
+    operator's largest own cost). Extra fields (field handlers on status) take the
+    whole body, as before.
+    """
+
+    def build(
+        self, *, body: kopf.Body, extra_fields: Iterable[Any] | None = None
+    ) -> kopf.BodyEssence:
+        if extra_fields:
+            return super().build(body=body, extra_fields=extra_fields)
+        meta = body.get("metadata") or {}
+        kept = {key: meta[key] for key in ("labels", "annotations") if key in meta}
+        lean = {key: value for key, value in body.items() if key not in ("metadata", "status")}
+        lean["metadata"] = kept
+        return super().build(body=kopf.Body(cast(kopf.RawBody, lean)))
+
+
 @kopf.on.startup()
 async def configure(settings: kopf.OperatorSettings, **_: Any) -> None:
     """Keep kopf's bookkeeping in our own annotations; post only warnings as events."""
     settings.persistence.progress_storage = kopf.AnnotationsProgressStorage(prefix=PREFIX)
-    settings.persistence.diffbase_storage = kopf.AnnotationsDiffBaseStorage(
+    settings.persistence.diffbase_storage = LeanDiffBase(
         prefix=PREFIX, key="last-handled-configuration"
     )
     settings.persistence.finalizer = f"{PREFIX}/finalizer"
