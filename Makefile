@@ -27,7 +27,7 @@ test: $(STAMP) ## lint, then every test tier (unit, packaging, database, cluster
 lint: $(STAMP) ## ruff, mypy and the import-layer check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy -p stratops.core -p stratops.operator -p stratops.runner -p stratops.api
+	PYTHON=$(PY) scripts/typecheck
 	$(VENV)/bin/lint-imports
 
 unit: $(STAMP) ## the fast unit tier only

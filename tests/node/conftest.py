@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from .nodectl import Kubectl, find_kubectl, wait_rollout
+from ..kubectl import Kubectl, find_kubectl
+from .nodectl import node_kubectl, wait_rollout
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -114,7 +115,7 @@ def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
         started = time.monotonic()
         testenv("images", str(state), timeout=1800)
         print(f"images built and loaded in {time.monotonic() - started:.1f}s")
-        node = Node(state, Kubectl(str(find_kubectl()), state / "kubeconfig"))
+        node = Node(state, node_kubectl(str(find_kubectl()), state / "kubeconfig"))
         _RUNNING.append(node)
         yield node
     finally:

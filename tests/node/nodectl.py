@@ -5,63 +5,30 @@ spec the namespace's Pod Security profile refuses; a bare timeout would hide
 which.  Every wait here therefore fails with one line naming the object, then
 the reason found on its pods (waiting reason and message, last termination) or
 on its ReplicaSet/StatefulSet/Job events (e.g. `FailedCreate ... violates
-PodSecurity "restricted:latest"`).
+PodSecurity "restricted:latest"`). kubectl itself is the tiers' shared wrapper
+(`tests/kubectl.py`), bound here to the `stratops` namespace and checked.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from ..kubectl import Kubectl, wait_for
 
 NAMESPACE = "stratops"
+T = TypeVar("T")
 
 
 class NodeTierError(AssertionError):
-    """A wait or command on the test node failed; the message names the object."""
+    """A wait on the test node failed; the message names the object."""
 
 
-@dataclass(frozen=True)
-class Kubectl:
-    binary: str
-    kubeconfig: Path
-
-    def __call__(
-        self,
-        *args: str,
-        namespace: str | None = NAMESPACE,
-        input: str | None = None,
-        check: bool = True,
-        timeout: float = 120,
-    ) -> subprocess.CompletedProcess[str]:
-        cmd = [self.binary, f"--kubeconfig={self.kubeconfig}"]
-        if namespace:
-            cmd.append(f"--namespace={namespace}")
-        proc = subprocess.run(
-            [*cmd, *args], input=input, capture_output=True, text=True, timeout=timeout
-        )
-        if check and proc.returncode != 0:
-            raise NodeTierError(f"kubectl {' '.join(args)}: {proc.stderr.strip()}")
-        return proc
-
-    def json(self, *args: str, namespace: str | None = NAMESPACE) -> Any:
-        return json.loads(self("get", *args, "-o", "json", namespace=namespace).stdout)
-
-
-def find_kubectl() -> str | None:
-    import sys
-
-    candidates = [os.environ.get("KUBECTL", ""), str(Path(sys.executable).parent / "kubectl")]
-    for candidate in candidates:
-        if candidate and os.access(candidate, os.X_OK):
-            return candidate
-    return shutil.which("kubectl")
+def node_kubectl(binary: str, kubeconfig: Path) -> Kubectl:
+    """kubectl for the node tier: in the `stratops` namespace, every command checked."""
+    return Kubectl(binary, kubeconfig, namespace=NAMESPACE, check=True, timeout=120)
 
 
 # ------------------------------------------------------------------ diagnosis
@@ -176,11 +143,7 @@ def wait_job(kubectl: Kubectl, name: str, timeout: float = 300) -> dict[str, Any
     raise NodeTierError(f"Job {NAMESPACE}/{name} not complete after {timeout:.0f}s: {why}")
 
 
-def wait_until(what: str, check: Any, timeout: float = 60, interval: float = 1) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(interval)
-    raise NodeTierError(f"timed out after {timeout:.0f}s waiting for {what}")
+def wait_until(
+    what: str, check: Callable[[], T | None], timeout: float = 60, interval: float = 1
+) -> T:
+    return wait_for(check, timeout, f"waiting for {what}", interval, NodeTierError)

@@ -21,6 +21,9 @@ SUBPACKAGE_DIRS = {
     "stratops.operator": ROOT / "operator" / "stratops" / "operator",
     "stratops.runner": ROOT / "runner" / "stratops" / "runner",
     "stratops.api": ROOT / "api" / "stratops" / "api",
+    # The legacy migration ships with the migrations (env.py and the revisions run only
+    # under Alembic, so they are not imported on their own).
+    "stratops.migrations.legacy": ROOT / "alembic" / "legacy",
 }
 
 
@@ -93,6 +96,8 @@ def test_migrations_ship_in_the_wheel(installed: Path) -> None:
         "root = files('stratops.migrations')\n"
         "assert root.joinpath('env.py').is_file(), 'env.py missing'\n"
         "assert any(p.name.endswith('.py') for p in root.joinpath('versions').iterdir())\n"
+        "legacy = root.joinpath('legacy').joinpath('adoption').joinpath('steps.py')\n"
+        "assert legacy.is_file(), 'the legacy migration is missing'\n"
     )
     result = _run(installed, str(installed / "bin" / "python"), "-c", code)
     assert result.returncode == 0, result.stderr

@@ -51,7 +51,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
         "stratops.runner.commands.sweep", "backtest every parameter set of a StrategySweep"
     ),
     "migrate-registry": Subcommand(
-        "stratops.core.commands.migrate_registry",
+        "stratops.migrations.legacy.commands.migrate_registry",
         "turn a legacy strategies_registry.yaml and state files into manifests",
     ),
     "run": Subcommand(

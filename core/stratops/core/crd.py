@@ -1,10 +1,14 @@
-"""The CustomResourceDefinition of TradingStrategy, derived from the pydantic model.
+"""The CustomResourceDefinitions, derived from the pydantic models: the one generator.
 
-The spec schema comes from `stratops.core.resource`, the status schema from
-`stratops.core.status`. `crds/tradingstrategies.yaml` is this module's output (`python -m
-stratops.core.crd > crds/tradingstrategies.yaml`); a test fails when the file
-and the model drift apart. Deriving the schema means a field's type, default,
-bounds, enum and description are written once.
+A kind's own parts (names, descriptions, spec model, status schema, printer
+columns) are data, a `CrdKind`; `crd_object` builds every CRD alike from one,
+so the two kinds cannot drift apart in what they share. TradingStrategy's spec
+schema comes from `stratops.core.resource` and its status schema from
+`stratops.core.status`; StrategySweep's kind is declared in
+`stratops.core.research.crd`. Each file in crds/ is its module's output
+(`python -m stratops.core.crd > crds/tradingstrategies.yaml`); a test fails
+when a file and its model drift apart. Deriving the schema means a field's
+type, default, bounds, enum and description are written once.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ import datetime as dt
 import sys
 import types
 import typing
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import annotated_types
@@ -111,67 +117,70 @@ def status_schema() -> dict[str, Any]:
     return schema
 
 
-def _printer_columns() -> list[dict[str, Any]]:
-    def col(name: str, kind: str, path: str, **extra: Any) -> dict[str, Any]:
-        return {"name": name, "type": kind, "jsonPath": path, **extra}
-
-    return [
-        col("Strategy ID", "string", ".spec.strategyId"),
-        col("Class", "string", ".spec.strategyClass"),
-        col("Primary", "boolean", ".status.effectivePrimary"),
-        col("Active", "boolean", ".spec.active"),
-        col("Phase", "string", ".status.phase"),
-        col("Equity", "number", ".status.equity"),
-        col("Last Run", "string", ".status.lastRun.tradeDate"),
-        col("Backtest Sharpe", "number", ".status.backtest.sharpe"),
-        col("Age", "date", ".metadata.creationTimestamp"),
-    ]
+Column = tuple[str, str, str]  # a printer column: name, type, JSON path
 
 
-def build_crd() -> dict[str, Any]:
-    """The whole CRD object as a plain dict."""
-    spec = object_schema(r.TradingStrategySpec)
-    spec["description"] = "Desired state of one trading strategy."
-    root = {
+@dataclass(frozen=True)
+class CrdKind:
+    """What one kind's CRD says of itself; the rest of the CRD is the same for every kind.
+
+    `status` is a function so that building a kind stays cheap until it is rendered.
+    """
+
+    kind: str
+    plural: str
+    short_name: str
+    description: str
+    spec_model: type[BaseModel]
+    spec_description: str
+    status: Callable[[], dict[str, Any]]
+    columns: Sequence[Column]
+    module: str  # the module whose `python -m` renders the file
+    sources: str  # what the file is generated from, as its header says
+    validations: Sequence[dict[str, str]] = field(default_factory=tuple)
+
+
+def crd_object(kind: CrdKind, group: str = r.GROUP, version: str = r.VERSION) -> dict[str, Any]:
+    """The whole CRD object of `kind` as a plain dict."""
+    spec = object_schema(kind.spec_model)
+    spec["description"] = kind.spec_description
+    root: dict[str, Any] = {
         "type": "object",
-        "description": "One trading strategy, run on a schedule by the stratops operator.",
+        "description": kind.description,
         "required": ["spec"],
-        "x-kubernetes-validations": [
-            {
-                "rule": "self.metadata.name.size() <= 45",
-                "message": "metadata.name must be at most 45 characters (children add -runner)",
-            }
-        ],
-        "properties": {
-            "apiVersion": {"type": "string"},
-            "kind": {"type": "string"},
-            "metadata": {"type": "object"},
-            "spec": spec,
-            "status": status_schema(),
-        },
     }
+    if kind.validations:
+        root["x-kubernetes-validations"] = [dict(rule) for rule in kind.validations]
+    root["properties"] = {
+        "apiVersion": {"type": "string"},
+        "kind": {"type": "string"},
+        "metadata": {"type": "object"},
+        "spec": spec,
+        "status": kind.status(),
+    }
+    columns = [{"name": n, "type": t, "jsonPath": path} for n, t, path in kind.columns]
     return {
         "apiVersion": "apiextensions.k8s.io/v1",
         "kind": "CustomResourceDefinition",
-        "metadata": {"name": f"{r.PLURAL}.{r.GROUP}"},
+        "metadata": {"name": f"{kind.plural}.{group}"},
         "spec": {
-            "group": r.GROUP,
+            "group": group,
             "scope": "Namespaced",
             "names": {
-                "kind": r.KIND,
-                "listKind": f"{r.KIND}List",
-                "plural": r.PLURAL,
-                "singular": r.KIND.lower(),
-                "shortNames": [r.SHORT_NAME],
+                "kind": kind.kind,
+                "listKind": f"{kind.kind}List",
+                "plural": kind.plural,
+                "singular": kind.kind.lower(),
+                "shortNames": [kind.short_name],
                 "categories": ["stratops"],
             },
             "versions": [
                 {
-                    "name": r.VERSION,
+                    "name": version,
                     "served": True,
                     "storage": True,
                     "subresources": {"status": {}},
-                    "additionalPrinterColumns": _printer_columns(),
+                    "additionalPrinterColumns": columns,
                     "schema": {"openAPIV3Schema": root},
                 }
             ],
@@ -179,12 +188,49 @@ def build_crd() -> dict[str, Any]:
     }
 
 
+def render(kind: CrdKind) -> str:
+    """The file in crds/ for `kind`: a header naming its generator, then the YAML."""
+    header = f"# Generated by `python -m {kind.module}` from {kind.sources}. Do not edit.\n"
+    return header + yaml.safe_dump(crd_object(kind), sort_keys=False, width=100)
+
+
+TRADING_STRATEGY = CrdKind(
+    kind=r.KIND,
+    plural=r.PLURAL,
+    short_name=r.SHORT_NAME,
+    description="One trading strategy, run on a schedule by the stratops operator.",
+    spec_model=r.TradingStrategySpec,
+    spec_description="Desired state of one trading strategy.",
+    status=status_schema,
+    columns=(
+        ("Strategy ID", "string", ".spec.strategyId"),
+        ("Class", "string", ".spec.strategyClass"),
+        ("Primary", "boolean", ".status.effectivePrimary"),
+        ("Active", "boolean", ".spec.active"),
+        ("Phase", "string", ".status.phase"),
+        ("Equity", "number", ".status.equity"),
+        ("Last Run", "string", ".status.lastRun.tradeDate"),
+        ("Backtest Sharpe", "number", ".status.backtest.sharpe"),
+        ("Age", "date", ".metadata.creationTimestamp"),
+    ),
+    module="stratops.core.crd",
+    sources="stratops.core.resource and stratops.core.status",
+    validations=(
+        {
+            "rule": "self.metadata.name.size() <= 45",
+            "message": "metadata.name must be at most 45 characters (children add -runner)",
+        },
+    ),
+)
+
+
+def build_crd() -> dict[str, Any]:
+    """The TradingStrategy CRD as a plain dict."""
+    return crd_object(TRADING_STRATEGY)
+
+
 def render_crd() -> str:
-    header = (
-        "# Generated by `python -m stratops.core.crd` from stratops.core.resource"
-        " and stratops.core.status. Do not edit.\n"
-    )
-    return header + yaml.safe_dump(build_crd(), sort_keys=False, width=100)
+    return render(TRADING_STRATEGY)
 
 
 if __name__ == "__main__":

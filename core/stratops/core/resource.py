@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -223,17 +223,27 @@ class ObjectMeta(BaseModel):
         return value
 
 
-class TradingStrategy(BaseModel):
-    """A whole manifest: apiVersion, kind, metadata and spec (status is the operator's)."""
+SpecT = TypeVar("SpecT", bound=BaseModel)
+
+
+class Manifest(BaseModel, Generic[SpecT]):
+    """A whole manifest of one of stratops' kinds: apiVersion, kind, metadata and spec
+    (status is the operator's). Each kind narrows `kind` to its own name."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     api_version: Literal["trading.stratops.dev/v1alpha1"] = Field(alias="apiVersion")
-    kind: Literal["TradingStrategy"]
+    kind: str
     metadata: ObjectMeta
-    spec: TradingStrategySpec
+    spec: SpecT
     status: dict[str, Any] | None = None
 
     @property
     def name(self) -> str:
         return self.metadata.name
+
+
+class TradingStrategy(Manifest[TradingStrategySpec]):
+    """A whole TradingStrategy manifest."""
+
+    kind: Literal["TradingStrategy"]

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from schemathesis import checks
 from schemathesis.generation.modes import GenerationMode
 
+from ...api_paths import API_PATHS
 from .conftest import ApiClient
 
 pytestmark = pytest.mark.db
@@ -30,25 +31,7 @@ _NO_PARAMETERS = {
     "/healthz",
     "/readyz",
 }
-PATHS = [
-    "/api/strategies",
-    "/api/strategies/{strategy_id}",
-    "/api/strategies/{strategy_id}/state",
-    "/api/performance",
-    "/api/performance/compare",
-    "/api/backtest/strategies",
-    "/api/backtest/data",
-    "/api/backtest/compare",
-    "/api/overview",
-    "/api/round-trips",
-    "/api/status/strategies",
-    "/api/trades",
-    "/api/sweeps",
-    "/api/sweeps/{name}",
-    "/api/backtests/configurations/{strategy_id}",
-    "/healthz",
-    "/readyz",
-]
+PATHS = list(API_PATHS)
 # Negative data needs a parameter to break.
 WITH_PARAMETERS = [p for p in PATHS if p not in _NO_PARAMETERS]
 CASES = [(p, GenerationMode.POSITIVE) for p in PATHS] + [

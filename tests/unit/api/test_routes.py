@@ -13,25 +13,9 @@ from starlette.routing import BaseRoute
 from stratops.api.compare import WINNER_RULE
 from stratops.api.routes import ROUTERS
 
-EXPECTED_PATHS = {
-    "/api/strategies",
-    "/api/strategies/{strategy_id}",
-    "/api/strategies/{strategy_id}/state",
-    "/api/performance",
-    "/api/performance/compare",
-    "/api/backtest/strategies",
-    "/api/backtest/data",
-    "/api/backtest/compare",
-    "/api/overview",
-    "/api/round-trips",
-    "/api/status/strategies",
-    "/api/trades",
-    "/api/sweeps",
-    "/api/sweeps/{name}",
-    "/api/backtests/configurations/{strategy_id}",
-    "/healthz",
-    "/readyz",
-}
+from ...api_paths import API_PATHS
+
+EXPECTED_PATHS = set(API_PATHS)
 
 
 def _path(route: BaseRoute) -> str:

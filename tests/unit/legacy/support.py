@@ -10,9 +10,9 @@ from typing import Any
 
 import yaml
 
-from stratops.core.legacy import LedgerFacts
-from stratops.core.legacy.convert import Sources
-from stratops.core.legacy.registry import parse_registry
+from stratops.migrations.legacy import LedgerFacts
+from stratops.migrations.legacy.convert import Sources
+from stratops.migrations.legacy.registry import parse_registry
 
 FIXTURE = Path(__file__).resolve().parent / "fixture"
 REGISTRY = FIXTURE / "config" / "strategies_registry.yaml"

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from stratops.core.errors import UserError
-from stratops.core.legacy.adoption.layout import renamed_index_sql
-from stratops.core.legacy.adoption.ledger import (
+from stratops.migrations.legacy.adoption.layout import renamed_index_sql
+from stratops.migrations.legacy.adoption.ledger import (
     LegacyTrade,
     daily_snapshots,
     instant,

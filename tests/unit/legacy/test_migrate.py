@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from stratops.core.legacy import LegacyInputError, migrate
-from stratops.core.legacy.convert import convert
 from stratops.core.manifests import load_strategy
 from stratops.core.resource import TradingStrategy
 from stratops.core.strategies.registry import build_strategy
+from stratops.migrations.legacy import LegacyInputError, migrate
+from stratops.migrations.legacy.convert import convert
 from stratops.runner.state import parse_state
 
 from .support import EXAMPLES, V35B_LEDGER, config_doc, registry_doc, sources, state_doc

@@ -1,4 +1,4 @@
-"""The shared core's own subcommands: `db` (the schema) and `migrate-registry`.
+"""The shared core's own subcommand: `db` (the schema, used by every deployment).
 
 One module per subcommand, each exposing `register(subparsers)`; the
 `stratops` command imports only the module of the subcommand it runs.

@@ -9,7 +9,7 @@ Every command runs in one transaction that is really one on both backends: on
 SQLite the connection issues its own `BEGIN IMMEDIATE` (the driver would
 otherwise commit each DDL statement at once), so a migration that fails
 half-way leaves nothing behind. A database of the legacy engine is adopted by
-the upgrade in that same transaction (`stratops.core.legacy.adoption`), and
+the upgrade in that same transaction (`stratops.migrations.legacy.adoption`), and
 `downgrade(db, "legacy")` is its rollback.
 """
 
@@ -77,7 +77,7 @@ def upgrade(db: str | Engine, revision: str = "head", adopt_legacy: bool = True)
 
 
 def _upgrade(connection: Connection, revision: str, adopt_legacy: bool) -> None:
-    from stratops.core.legacy import adoption
+    from stratops.migrations.legacy import adoption
 
     legacy = adoption.legacy_revision(connection, _is_stratops_revision)
     if legacy is None:
@@ -112,7 +112,7 @@ def downgrade(db: str | Engine, revision: str, discard_later_rows: bool = False)
 
 
 def _downgrade(connection: Connection, revision: str, discard_later_rows: bool) -> None:
-    from stratops.core.legacy import adoption
+    from stratops.migrations.legacy import adoption
 
     to_base = lambda conn: command.downgrade(alembic_config(conn), "base")  # noqa: E731
     if revision == LEGACY:
@@ -147,7 +147,7 @@ def is_at_head(db: str | Engine) -> bool:
 
 def legacy_revision(db: str | Engine) -> str | None:
     """The legacy engine's revision of a database not adopted yet, else None."""
-    from stratops.core.legacy import adoption
+    from stratops.migrations.legacy import adoption
 
     return _with_connection(db, lambda conn: adoption.legacy_revision(conn, _is_stratops_revision))
 

@@ -45,15 +45,7 @@ class SweepSession:
     @classmethod
     def on(cls, plan: SweepPlan, engine: Engine, db_url: str) -> SweepSession:
         store.require_schema(engine)
-        sweep_id = store.ensure_sweep(
-            engine,
-            plan.namespace,
-            plan.sweep.name,
-            plan.sweep.spec,
-            plan.base.name,
-            plan.base.spec,
-            len(plan.sets),
-        )
+        sweep_id = store.ensure_sweep(engine, plan)
         return cls(plan, engine, db_url, sweep_id)
 
     def close(self) -> None:

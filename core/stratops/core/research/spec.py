@@ -15,7 +15,7 @@ from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from stratops.core.resource import GROUP, RESOURCE_NAME_PATTERN, VERSION, ObjectMeta
+from stratops.core.resource import GROUP, RESOURCE_NAME_PATTERN, VERSION, Manifest
 
 KIND = "StrategySweep"
 PLURAL = "strategysweeps"
@@ -123,17 +123,7 @@ class StrategySweepSpec(_Model):
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-class StrategySweep(BaseModel):
-    """A whole StrategySweep manifest (status is the operator's)."""
+class StrategySweep(Manifest[StrategySweepSpec]):
+    """A whole StrategySweep manifest."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    api_version: Literal["trading.stratops.dev/v1alpha1"] = Field(alias="apiVersion")
     kind: Literal["StrategySweep"]
-    metadata: ObjectMeta
-    spec: StrategySweepSpec
-    status: dict[str, Any] | None = None
-
-    @property
-    def name(self) -> str:
-        return self.metadata.name

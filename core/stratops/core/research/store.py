@@ -27,6 +27,7 @@ from stratops.core.resource import TradingStrategySpec
 
 if TYPE_CHECKING:  # the engine loads only where a set is computed
     from stratops.core.research.compute import SetResult
+    from stratops.core.research.plan import SweepPlan
 
 
 @dataclass(frozen=True)
@@ -63,23 +64,21 @@ def _insert_ignoring_duplicates(
     session.execute(insert(table).values(list(rows)).on_conflict_do_nothing())
 
 
-def ensure_sweep(
-    engine: Engine,
-    namespace: str,
-    name: str,
-    spec: StrategySweepSpec,
-    base_name: str,
-    base: TradingStrategySpec,
-    total_sets: int,
-) -> int:
-    """The id of the sweep row for these inputs, created by whoever comes first."""
-    key = {"namespace": namespace, "name": name, "inputs_hash": inputs_hash(spec, base)}
+def ensure_sweep(engine: Engine, plan: SweepPlan) -> int:
+    """The id of the sweep row of the plan's inputs, created by whoever comes first (the
+    operator or a sweep Job's first pod)."""
+    spec, base = plan.sweep.spec, plan.base.spec
+    key = {
+        "namespace": plan.namespace,
+        "name": plan.sweep.name,
+        "inputs_hash": inputs_hash(spec, base),
+    }
     row = {
         **key,
-        "base_strategy": base_name,
+        "base_strategy": plan.base.name,
         "strategy_id": base.strategy_id,
         "strategy_class": base.strategy_class,
-        "total_sets": total_sets,
+        "total_sets": len(plan.sets),
         "rank_by": spec.rank_by,
         "rank_on": spec.rank_on,
         "spec": spec.model_dump(mode="json", by_alias=True),

@@ -145,15 +145,7 @@ async def _start(
 
 
 def _ensure_row(ctx: Context, plan: SweepPlan) -> int:
-    return store.ensure_sweep(
-        ctx.engine,
-        plan.namespace,
-        plan.sweep.name,
-        plan.sweep.spec,
-        plan.base.name,
-        plan.base.spec,
-        len(plan.sets),
-    )
+    return store.ensure_sweep(ctx.engine, plan)
 
 
 def _observe(ctx: Context, sweep_id: int, top: int) -> tuple[results.Progress, list[Any]]:

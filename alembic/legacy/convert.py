@@ -10,13 +10,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from stratops.core.errors import UserError
-from stratops.core.legacy.config import SpecParts, convert_config
-from stratops.core.legacy.model import JsonDict, LedgerFacts, LegacyInputError, Note, Notes
-from stratops.core.legacy.registry import Entry
-from stratops.core.legacy.state import convert_state
 from stratops.core.manifests import describe_validation_error
 from stratops.core.resource import API_VERSION, KIND, TradingStrategy
 from stratops.core.strategies.registry import build_strategy, get_strategy
+from stratops.migrations.legacy.config import SpecParts, convert_config
+from stratops.migrations.legacy.model import JsonDict, LedgerFacts, LegacyInputError, Note, Notes
+from stratops.migrations.legacy.registry import Entry
+from stratops.migrations.legacy.state import convert_state
 
 STATE_KEY = "state.json"  # the key the operator seeds and the runner reads
 ANNOTATION = "stratops.dev/"

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from sqlalchemy import Connection, text
 
 from stratops.core.errors import UserError
-from stratops.core.legacy.adoption import layout, record, transfer
-from stratops.core.legacy.adoption.record import Adoption, Layout
+from stratops.migrations.legacy.adoption import layout, record, transfer
+from stratops.migrations.legacy.adoption.record import Adoption, Layout
 
 Chain = Callable[[Connection], None]
 READ_ROLE = "stratops_readonly"

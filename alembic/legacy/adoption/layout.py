@@ -19,8 +19,8 @@ import re
 from sqlalchemy import Connection, inspect, text
 
 from stratops.core.errors import UserError
-from stratops.core.legacy.adoption import record
-from stratops.core.legacy.adoption.record import Layout
+from stratops.migrations.legacy.adoption import record
+from stratops.migrations.legacy.adoption.record import Layout
 
 LEGACY_STRATEGY_ID = "v3_5b"
 LEDGER_TABLES = ("performance_snapshots", "live_trades", "positions")

@@ -10,8 +10,8 @@ downgrade legacy` (`steps.roll_back`) can restore the exact legacy shape and
 revision.
 """
 
-from stratops.core.legacy.adoption.revisions import LEGACY_REVISIONS, legacy_revision
-from stratops.core.legacy.adoption.steps import adopt, after_upgrade, is_adopted, roll_back
+from stratops.migrations.legacy.adoption.revisions import LEGACY_REVISIONS, legacy_revision
+from stratops.migrations.legacy.adoption.steps import adopt, after_upgrade, is_adopted, roll_back
 
 __all__ = [
     "LEGACY_REVISIONS",

@@ -8,9 +8,9 @@ from typing import Any
 
 import yaml
 
-from stratops.core.legacy.convert import Sources
-from stratops.core.legacy.model import LedgerFacts, LegacyInputError, Note
-from stratops.core.legacy.registry import parse_registry
+from stratops.migrations.legacy.convert import Sources
+from stratops.migrations.legacy.model import LedgerFacts, LegacyInputError, Note
+from stratops.migrations.legacy.registry import parse_registry
 
 
 def read_yaml(path: Path) -> Any:

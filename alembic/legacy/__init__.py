@@ -13,7 +13,7 @@ listed in the report and kept in an annotation), and a broken input stops the
 migration with the file and key that are wrong.
 """
 
-from stratops.core.legacy.convert import Migration, migrate
-from stratops.core.legacy.model import LedgerFacts, LegacyInputError, Note
+from stratops.migrations.legacy.convert import Migration, migrate
+from stratops.migrations.legacy.model import LedgerFacts, LegacyInputError, Note
 
 __all__ = ["LedgerFacts", "LegacyInputError", "Migration", "Note", "migrate"]

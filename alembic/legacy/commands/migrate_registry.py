@@ -19,7 +19,7 @@ import yaml
 from stratops.core.errors import UserError
 
 if TYPE_CHECKING:
-    from stratops.core.legacy import Migration, Note
+    from stratops.migrations.legacy import Migration, Note
 
 REPORT = "migration-report.txt"
 
@@ -48,9 +48,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    from stratops.core.legacy import migrate
-    from stratops.core.legacy.ledger import latest_snapshots
-    from stratops.core.legacy.reading import gather, strategy_ids
+    from stratops.migrations.legacy import migrate
+    from stratops.migrations.legacy.ledger import latest_snapshots
+    from stratops.migrations.legacy.reading import gather, strategy_ids
 
     ledger = latest_snapshots(args.db, strategy_ids(args.registry)) if args.db else None
     sources, registry_notes = gather(args.registry, args.state_root, ledger)

@@ -13,9 +13,9 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from stratops.core.legacy.model import JsonDict, Notes
-from stratops.core.legacy.registry import Entry
 from stratops.core.strategies.hierarchical_adaptive.params import TIMING_OF_EXECUTION_TIME
+from stratops.migrations.legacy.model import JsonDict, Notes
+from stratops.migrations.legacy.registry import Entry
 
 # When the legacy scheduler ran, and when a stratops runner with the mapped timing runs:
 # an `open` run needs the day's opening price, a `close` run the day's close.

@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from stratops.core.db import create_engine_for, describe
 from stratops.core.errors import UserError
-from stratops.core.legacy.model import LedgerFacts
+from stratops.migrations.legacy.model import LedgerFacts
 
 LATEST = text(
     "SELECT snapshot_date, cash, total_equity, positions_json FROM performance_snapshots "

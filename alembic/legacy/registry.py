@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from stratops.core.legacy.model import LegacyInputError, Note, Notes
 from stratops.core.resource import STRATEGY_ID_PATTERN
+from stratops.migrations.legacy.model import LegacyInputError, Note, Notes
 
 ENTRY_KEYS = {
     "display_name",

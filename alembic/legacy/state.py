@@ -15,7 +15,7 @@ import math
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from stratops.core.legacy.model import JsonDict, LedgerFacts, Notes
+from stratops.migrations.legacy.model import JsonDict, LedgerFacts, Notes
 
 SCHEMA_VERSION = 1  # stratops.runner.state.CURRENT_SCHEMA: the format the runner reads
 EXCHANGE_TZ = ZoneInfo("America/New_York")

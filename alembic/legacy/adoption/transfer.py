@@ -13,8 +13,8 @@ from itertools import groupby
 from sqlalchemy import Connection, func, insert, select, text
 
 from stratops.core.db.models import PerformanceSnapshot, Trade
-from stratops.core.legacy.adoption.layout import MOVED_AS
-from stratops.core.legacy.adoption.ledger import (
+from stratops.migrations.legacy.adoption.layout import MOVED_AS
+from stratops.migrations.legacy.adoption.ledger import (
     PAPER_MODE,
     Row,
     daily_snapshots,
