@@ -3,7 +3,8 @@
     .venv/bin/python bench/startup.py [--data-dir DIR] [--runs N]
 
 Side by side in one run (median wall time of N runs each, interleaved so that
-a busy machine slows every figure alike):
+a busy machine slows every figure alike, and next to it the median CPU time of
+the process, user + system, which a busy machine inflates much less):
 
 * `python -c pass` and `python -c "import pandas"`: the floor and the cost of pandas;
 * `stratops --version` (goal <= 0.25 s) and `stratops run --help` (goal <= 0.3 s);
@@ -11,6 +12,10 @@ a busy machine slows every figure alike):
   ../shared/data by default) against the engine's own time in this process.
   Goal: whole process <= 1.5 x (engine + the `import pandas` process), that is
   about 0.3 s at most of overhead beyond pandas and the engine.
+
+The project's modules are byte-compiled first (`compileall`), as an installed
+wheel is: with PYTHONDONTWRITEBYTECODE set, an editable install would otherwise
+recompile every module on every start and measure the compiler, not stratops.
 
 Then the import profile of `stratops --version` and of the backtest process
 (`python -X importtime`, the slowest top-level imports), which shows where
@@ -20,6 +25,7 @@ start-up time goes.
 from __future__ import annotations
 
 import argparse
+import compileall
 import datetime as dt
 import os
 import statistics
@@ -34,21 +40,31 @@ BIN = Path(sys.executable).parent
 START, END = dt.date(2010, 1, 1), dt.date(2025, 12, 12)
 
 
-def wall(cmd: Sequence[str]) -> float:
+PACKAGE_DIRS = ("core", "operator", "runner", "api", "alembic")
+
+
+def wall_and_cpu(cmd: Sequence[str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the process: user + system, all its threads)."""
     t0 = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - t0
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - t0
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(cmd)}: exit {os.waitstatus_to_exitcode(status)}")
+    return elapsed, usage.ru_utime + usage.ru_stime
 
 
-def medians(commands: dict[str, list[str]], runs: int) -> dict[str, float]:
-    """Median seconds per command; runs interleaved, after one warm-up each."""
+def medians(commands: dict[str, list[str]], runs: int) -> tuple[dict[str, float], dict[str, float]]:
+    """Median wall and CPU seconds per command; runs interleaved, after one warm-up each."""
     for cmd in commands.values():
-        wall(cmd)
-    times: dict[str, list[float]] = {name: [] for name in commands}
+        wall_and_cpu(cmd)
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
     for _ in range(runs):
         for name, cmd in commands.items():
-            times[name].append(wall(cmd))
-    return {name: statistics.median(values) for name, values in times.items()}
+            times[name].append(wall_and_cpu(cmd))
+    walls = {name: statistics.median(w for w, _ in values) for name, values in times.items()}
+    cpus = {name: statistics.median(c for _, c in values) for name, values in times.items()}
+    return walls, cpus
 
 
 def engine_seconds(data_dir: Path, repeat: int) -> tuple[float, float]:
@@ -56,7 +72,7 @@ def engine_seconds(data_dir: Path, repeat: int) -> tuple[float, float]:
     from stratops.core.backtest import run_backtest
     from stratops.core.manifests import load_strategy
     from stratops.core.marketdata.cache import load_market_data
-    from stratops.core.strategies import build_strategy
+    from stratops.core.strategies.registry import build_strategy
 
     t0 = time.perf_counter()
     data = load_market_data(data_dir)
@@ -110,10 +126,14 @@ def main() -> None:
     have_data = (args.data_dir / "QQQ.csv").exists()
     if have_data:
         commands["stratops backtest (whole process)"] = backtest
-    t = medians(commands, args.runs)
-    print(f"process start-up, median of {args.runs} runs (seconds)")
+    for folder in PACKAGE_DIRS:
+        compileall.compile_dir(ROOT / folder, quiet=1)
+    t, cpu = medians(commands, args.runs)
+    print(f"process start-up, median of {args.runs} runs (seconds; load average "
+          f"{os.getloadavg()[0]:.1f})")  # fmt: skip
+    print(f"  {'':<36} {'wall':>6} {'cpu':>6}")
     for name, seconds in t.items():
-        print(f"  {name:<36} {seconds:6.3f}")
+        print(f"  {name:<36} {seconds:6.3f} {cpu[name]:6.3f}")
     version, run_help = t["stratops --version"], t["stratops run --help"]
     floor = t["python -c pass"]
     print(f"  stratops --version: {version:.3f} s, goal <= 0.25 s: {verdict(version, 0.25)}"
@@ -129,6 +149,10 @@ def main() -> None:
               f"(engine + import-pandas process); overhead beyond them "
               f"{whole - engine - pandas:.3f} s")  # fmt: skip
         print(f"  goal whole <= {budget:.3f} s (1.5x): {verdict(whole, budget)}")
+        cpu_whole = cpu["stratops backtest (whole process)"]
+        cpu_floor = engine + cpu['python -c "import pandas"']
+        print(f"  in CPU time: whole {cpu_whole:.3f} s = {cpu_whole / cpu_floor:.2f}x "
+              "(engine + import-pandas process)")  # fmt: skip
     else:
         print(f"backtest: no real data in {args.data_dir}; skipped")
     print("slowest top-level imports (cumulative s, python -X importtime):")

@@ -11,6 +11,7 @@ others a placeholder parser carrying their help line. `stratops --version`,
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 from collections.abc import Callable, Sequence
@@ -136,6 +137,24 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _build_parser_for_process(arguments: Sequence[str]) -> argparse.ArgumentParser:
+    """`build_parser` as the `stratops` process's start-up: its imports (pandas, pydantic
+    models) create a few hundred thousand objects that live until the process ends, so
+    the cyclic collector is paused while they are made (otherwise it rescans them many
+    times over) and then told to leave them alone (`gc.freeze`), which also spares the
+    interpreter's final pass over them at exit. Only for the command itself: a caller
+    of `main(argv)` (tests, other programs) keeps its collector as it was."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        parser = build_parser(arguments)
+    finally:
+        if was_enabled:
+            gc.enable()
+    gc.freeze()
+    return parser
+
+
 def _list_in_table_order(subparsers: argparse._SubParsersAction[_OneLineParser]) -> None:
     """Registering the chosen module first must not reorder `--help`'s listing."""
     order = {name: index for index, name in enumerate(SUBCOMMANDS)}
@@ -143,8 +162,9 @@ def _list_in_table_order(subparsers: argparse._SubParsersAction[_OneLineParser])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one subcommand; `argv` None means this process's own command line."""
     arguments = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser(arguments)
+    parser = _build_parser_for_process(arguments) if argv is None else build_parser(arguments)
     args = parser.parse_args(arguments)
     setup_logging(args.log_format, args.log_level)
     handler: Handler | None = getattr(args, "handler", None)

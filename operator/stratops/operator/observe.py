@@ -3,7 +3,8 @@
 `register(registry, settings)` adds, with intervals from the settings:
 
 * a timer per TradingStrategy that checks its schedule (`schedule_check`) and
-  keeps the metrics book (phase, primary role) current;
+  keeps the metrics book (phase, primary role) current; each resource's first
+  check comes at its own point within the first interval, not all at once;
 * a handler on `spec.active` that stamps `stratops.dev/active-since` when a
   suspended strategy is resumed, so the pause is not reported as missed;
 * an optional delete handler that drops the resource's series;
@@ -15,6 +16,7 @@ fields on every log line inside.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -43,12 +45,18 @@ TIMER_ID = "runs_on_schedule"
 def register(registry: kopf.OperatorRegistry, settings: OperatorSettings) -> None:
     """Add the observability handlers to `registry`."""
     clock = Clock.of(settings)
+    interval = settings.missed_run_check_seconds
+
+    def first_delay(*, meta: Mapping[str, Any], **_: Any) -> float:
+        return first_check_delay(str(meta.get("uid", "")), interval)
+
     timer = kopf.timer(
         GROUP,
         VERSION,
         PLURAL,
         id=TIMER_ID,
-        interval=settings.missed_run_check_seconds,
+        interval=interval,
+        initial_delay=first_delay,
         registry=registry,
     )
     timer(partial(runs_on_schedule, clock=clock))
@@ -59,6 +67,19 @@ def register(registry: kopf.OperatorRegistry, settings: OperatorSettings) -> Non
     kopf.on.delete(GROUP, VERSION, PLURAL, id="forget", optional=True, registry=registry)(forget)
     for handler in logging.getLogger().handlers:
         handler.addFilter(StrategyIds())
+
+
+def first_check_delay(uid: str, interval: float) -> float:
+    """When a resource's first schedule check runs: a fixed point within one interval,
+    spread by its uid.
+
+    Without it, every timer fires the moment its resource appears: a fleet applied
+    at once, or an operator restarting over one, made a burst of ledger reads and
+    status writes in the very seconds the reconciles need. Spread over the
+    interval, each resource is still checked within one interval, as always.
+    """
+    digest = hashlib.sha256(uid.encode()).digest()
+    return interval * int.from_bytes(digest[:4], "big") / 2**32
 
 
 class StrategyIds(logging.Filter):

@@ -11,10 +11,11 @@ the server's own message; `status` 0 means no answer at all.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, Self
 
 import httpx2
-from lightkube.config.client_adapter import AsyncClient, Client, ConnectionParams
+from lightkube.config.client_adapter import Client, ConnectionParams
 from lightkube.config.kubeconfig import SingleConfig
 
 from stratops.core.errors import UserError
@@ -61,6 +62,25 @@ def _params(timeout: float) -> ConnectionParams:
     return ConnectionParams(
         timeout=httpx2.Timeout(timeout, connect=min(timeout, 5.0), pool=None), trust_env=False
     )
+
+
+# The operator's reconciles of a fleet all talk to the API server at once. httpx
+# keeps only 20 idle connections by default and closes the rest after each
+# request, so a burst paid a new TCP + TLS handshake (on both ends) for most of
+# its calls. Every connection the pool opens is kept instead. Requests beyond
+# the pool wait on the client's own semaphore (never fail: see `_params`), not in
+# httpcore's queue, which is rescanned whole each time a connection is released.
+# Fewer connections cost less CPU (httpcore queries every pooled socket when it
+# hands one out), but on a busy API server 8 left 500 reconciles waiting, holding
+# their memory, for minutes; 32 kept a fleet of 500 under 160 MiB.
+OPERATOR_CONNECTIONS = 32
+
+
+def _async_client(config: SingleConfig, timeout: float) -> httpx2.AsyncClient:
+    limits = httpx2.Limits(
+        max_connections=OPERATOR_CONNECTIONS, max_keepalive_connections=OPERATOR_CONNECTIONS
+    )
+    return httpx2.AsyncClient(limits=limits, **_params(timeout).httpx_params(config))
 
 
 def _request_args(
@@ -183,6 +203,7 @@ class AsyncKubeClient:
         self.field_manager = field_manager
         self._timeout = timeout
         self._http: httpx2.AsyncClient | None = None
+        self._in_flight = asyncio.Semaphore(OPERATOR_CONNECTIONS)
         self.server = ""
 
     def use(self, load: ConfigLoader) -> None:
@@ -194,7 +215,7 @@ class AsyncKubeClient:
             raise RuntimeError("AsyncKubeClient used before it was given a configuration")
         config = self._load()
         self.server = config.cluster.server
-        old, self._http = self._http, AsyncClient(config, _params(self._timeout))
+        old, self._http = self._http, _async_client(config, self._timeout)
         if old is not None:
             await old.aclose()
         return self._http
@@ -214,11 +235,12 @@ class AsyncKubeClient:
     ) -> JsonDict:
         args = _request_args(body, params, content_type)
         try:
-            http = self._http or await self._connect()
-            response = await http.request(method, path, **args)
-            if response.status_code == UNAUTHORIZED:
-                http = await self._connect()
+            async with self._in_flight:
+                http = self._http or await self._connect()
                 response = await http.request(method, path, **args)
+                if response.status_code == UNAUTHORIZED:
+                    http = await self._connect()
+                    response = await http.request(method, path, **args)
         except httpx2.HTTPError as exc:
             raise _unreachable(method, path, self.server, exc) from None
         return _decode(method, path, response)
@@ -242,6 +264,21 @@ class AsyncKubeClient:
                 return False
             raise
         return True
+
+    async def create_or_get(self, obj: JsonDict) -> JsonDict | None:
+        """Create and return the object as the server stored it; when it already exists
+        (409), the existing one; None if that was deleted in between. One request in the
+        usual case, where creating and then reading it back took two."""
+        meta = obj["metadata"]
+        path = object_path(obj["apiVersion"], obj["kind"], meta["namespace"])
+        try:
+            return await self.request(
+                "POST", path, obj, params={"fieldManager": self.field_manager}
+            )
+        except KubeError as err:
+            if err.status != CONFLICT:
+                raise
+        return await self.get_or_none(path_of(obj))
 
     async def get_or_none(self, path: str) -> JsonDict | None:
         try:

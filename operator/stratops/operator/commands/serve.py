@@ -73,6 +73,10 @@ def run(args: argparse.Namespace) -> int:
     for name in ("httpx", "httpx2"):
         logging.getLogger(name).setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     kopf.run(
+        # All of a cause's handlers in one handling cycle. kopf's default runs one
+        # handler per cycle and patches its progress in between, so a new resource
+        # cost a patch, a watch event and a wait for consistency per handler.
+        lifecycle=kopf.lifecycles.all_at_once,
         registry=kopf_handlers.registry(),
         standalone=args.standalone or None,
         peering_name=args.peering,

@@ -30,6 +30,7 @@ from stratops.operator.children.common import (
 )
 from stratops.operator.context import Context
 from stratops.operator.research import backtest_jobs as bj
+from stratops.operator.status import differs
 
 JsonDict = dict[str, Any]
 BACKTEST_JOBS = {LABEL_COMPONENT: bj.COMPONENT_BACKTEST, "app.kubernetes.io/managed-by": MANAGED_BY}
@@ -59,9 +60,17 @@ def _stored(ctx: Context, strategy_id: str, digest: str) -> JsonDict | None:
 
 
 async def _write(
-    ctx: Context, owner: Owner, digest: str, job: JsonDict | None, body: kopf.Body
+    ctx: Context,
+    owner: Owner,
+    digest: str,
+    job: JsonDict | None,
+    body: kopf.Body,
+    stored: JsonDict | None,
+    fresh: bool = False,
 ) -> None:
-    stored = await asyncio.to_thread(_stored, ctx, owner.strategy_id, digest)
+    """Apply status.backtest and BacktestReady. With a `fresh` body (just read from the
+    API server) a status that already says all this is not written again: every move
+    of every backtest Job comes here, and most change nothing the status shows."""
     phase, message = bj.job_phase(job)
     status = body.get("status") or {}
     apply = bj.backtest_status(
@@ -75,6 +84,9 @@ async def _write(
         body.meta.get("generation"),
         now_rfc3339(),
     )
+    same = status.get("backtest") == apply["status"]["backtest"] and not differs(status, apply)
+    if fresh and same:
+        return
     await ctx.kube.apply(apply, subresource="status", manager=bj.MANAGER)
 
 
@@ -93,12 +105,13 @@ async def backtest_on_change(body: kopf.Body, memo: Any, **_: Any) -> None:
     job_path = object_path(
         "batch/v1", "Job", owner.namespace, bj.backtest_job_name(owner.name, digest)
     )
-    job = await ctx.kube.get_or_none(job_path)
-    stored = await asyncio.to_thread(_stored, ctx, owner.strategy_id, digest)
+    job, stored = await asyncio.gather(
+        ctx.kube.get_or_none(job_path),
+        asyncio.to_thread(_stored, ctx, owner.strategy_id, digest),
+    )
     if job is None and stored is None:
-        await ctx.kube.create_if_absent(bj.build_backtest_job(owner, spec, digest, ctx.settings))
-        job = await ctx.kube.get_or_none(job_path)
-    await _write(ctx, owner, digest, job, body)
+        job = await ctx.kube.create_or_get(bj.build_backtest_job(owner, spec, digest, ctx.settings))
+    await _write(ctx, owner, digest, job, body, stored)
 
 
 @kopf.on.event("batch", "v1", "jobs", labels=BACKTEST_JOBS)
@@ -116,4 +129,6 @@ async def backtest_job(body: kopf.Body, memo: Any, **_: Any) -> None:
     current = configured(kopf.Body(cast(kopf.RawBody, strategy)))
     if current is None or current[2] != digest:
         return  # an older configuration's Job: its row is kept, the status shows the new one
-    await _write(ctx, current[0], digest, dict(body), kopf.Body(cast(kopf.RawBody, strategy)))
+    stored = await asyncio.to_thread(_stored, ctx, current[0].strategy_id, digest)
+    fresh = kopf.Body(cast(kopf.RawBody, strategy))
+    await _write(ctx, current[0], digest, dict(body), fresh, stored, fresh=True)
