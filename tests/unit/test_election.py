@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stratops.core.election import Claim, Election, elect, previous_from_status, verdict
+from stratops.core.election import Claim, Election, decide, elect, previous_from_status, verdict
 
 B, D = "v3-5b", "v3-5d"
 
@@ -152,3 +152,37 @@ def test_verdict_per_resource() -> None:
     assert verdict(torn, D)[1] is not None
     assert verdict(elect(world(False, True), B), D) == (True, None)
     assert verdict(None, D) == (False, None)
+
+
+marked_claims_st = st.lists(
+    st.builds(
+        Claim,
+        name=st.sampled_from("abcde"),
+        claims=st.booleans(),
+        deleting=st.booleans(),
+        marked_effective=st.booleans(),
+        marked_conflict=st.none() | st.sampled_from(["an old message"]),
+    ),
+    unique_by=lambda c: c.name,
+)
+
+
+@given(claims=marked_claims_st, earlier=claims_st, previous=st.none() | st.sampled_from("abc"))
+def test_moved_names_every_resource_whose_verdict_changed(
+    claims: list[Claim], earlier: list[Claim], previous: str | None
+) -> None:
+    before = elect(earlier, previous)
+    now = decide(claims, before)
+    assert now.effective == elect(claims, before.effective).effective
+    expected = {c.name for c in claims if verdict(before, c.name) != verdict(now, c.name)}
+    assert now.moved == expected
+
+
+@given(claims=marked_claims_st)
+def test_after_a_start_moved_compares_with_what_statuses_say(claims: list[Claim]) -> None:
+    now = decide(claims, None)
+    assert now.previous == previous_from_status(claims)
+    expected = {
+        c.name for c in claims if (c.marked_effective, c.marked_conflict) != verdict(now, c.name)
+    }
+    assert now.moved == expected

@@ -59,7 +59,6 @@ class Election:
     effective: str | None
     previous: str | None
     claimants: tuple[str, ...]
-    names: tuple[str, ...] = ()
     moved: frozenset[str] = frozenset()
     changed: bool = field(init=False)
     conflicting: frozenset[str] = field(init=False)
@@ -77,7 +76,7 @@ class Election:
                 conflict=_conflict_message(self, name) if name in conflicting else None,
                 conflict_reason=reason,
             )
-            for name in {*self.names, *parties}
+            for name in parties
         }
         object.__setattr__(self, "changed", self.effective != self.previous)
         object.__setattr__(self, "conflicting", conflicting)
@@ -89,6 +88,7 @@ class Election:
         return _conflict_message(self, name)
 
     def verdict_of(self, name: str) -> Verdict:
+        """Only the parties have a verdict of their own; everyone else's is NOBODY."""
         return self.verdicts.get(name, NOBODY)
 
 
@@ -119,8 +119,7 @@ def elect(claims: Iterable[Claim], previous: str | None) -> Election:
     claimants = tuple(sorted(name for name, c in alive.items() if c.claims))
     still_there = previous if previous in alive else None
     effective = claimants[0] if len(claimants) == 1 else still_there
-    names = tuple(sorted({c.name for c in every}))
-    return Election(effective=effective, previous=previous, claimants=claimants, names=names)
+    return Election(effective=effective, previous=previous, claimants=claimants)
 
 
 def decide(claims: Iterable[Claim], before: Election | None) -> Election:
@@ -129,15 +128,18 @@ def decide(claims: Iterable[Claim], before: Election | None) -> Election:
     every = list(claims)
     previous = before.effective if before is not None else previous_from_status(every)
     now = elect(every, previous)
-    if before is not None:
-        moved = {c.name for c in every if before.verdict_of(c.name) != now.verdict_of(c.name)}
-    else:
-        moved = {c.name for c in every if _as_marked(c) != verdict(now, c.name)}
+    present = {c.name for c in every}
+    if before is not None:  # a verdict can only move for a party of either election
+        parties = before.verdicts.keys() | now.verdicts.keys()
+        moved = {n for n in parties & present if before.verdict_of(n) != now.verdict_of(n)}
+    else:  # or for a resource whose status says it was a party
+        marked = {c.name: _as_marked(c) for c in every if c.marked_effective or c.marked_conflict}
+        candidates = (marked.keys() | now.verdicts.keys()) & present
+        moved = {n for n in candidates if marked.get(n, (False, None)) != verdict(now, n)}
     return Election(
         effective=now.effective,
         previous=now.previous,
         claimants=now.claimants,
-        names=now.names,
         moved=frozenset(moved),
     )
 

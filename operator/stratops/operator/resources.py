@@ -90,13 +90,18 @@ class View:
     def active(self) -> bool:
         return bool(self.raw_spec.get("active", True))
 
-    def claim(self) -> Claim:
-        """The resource for the election, with the verdict its status says it last had."""
+    @cached_property
+    def _claim(self) -> Claim:
+        """Per view, once: every reconcile of the namespace consults every resource."""
         conditions = self.status.get("conditions") or []
         conflict: JsonDict = next((c for c in conditions if c.get("type") == PRIMARY_CONFLICT), {})
         message = conflict.get("message") if conflict.get("status") == "True" else None
         marked = bool(self.status.get("effectivePrimary"))
         return Claim(self.name, self.claims_primary, self.deleting, marked, message)
+
+    def claim(self) -> Claim:
+        """The resource for the election, with the verdict its status says it last had."""
+        return self._claim
 
     def owner(self) -> Owner:
         return Owner(self.name, self.namespace, self.uid, self.strategy_id)
