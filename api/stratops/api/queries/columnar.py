@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import func
 
 from stratops.api.queries.snapshots import Snap, series_query
+from stratops.core.db import BacktestPoint
 
 SERIES_FIELDS = ("dates", "equity", "baseline", "cell", "trend", "vol", "snapshot_ids")
 Columns = tuple[Sequence[Any], ...]
@@ -35,6 +36,16 @@ _COLUMNS = (
     Snap.trend_state,
     Snap.vol_state,
     Snap.data_snapshot_id,
+)
+
+BACKTEST_FIELDS = ("date", "portfolio_value", "baseline_value", "cell", "trend", "vol")
+_BACKTEST_COLUMNS = (
+    BacktestPoint.date,
+    BacktestPoint.portfolio_value,
+    BacktestPoint.baseline_value,
+    BacktestPoint.cell,
+    BacktestPoint.trend,
+    BacktestPoint.vol,
 )
 
 
@@ -52,14 +63,42 @@ def series_columns(
             sid: tuple(zip(*(row[1:] for row in group), strict=True))
             for sid, group in groupby(rows, lambda row: row[0])
         }
-    query = _arrays_query(series_query(strategy_ids, start, end))
+    arrays = _binary_rows(session, _arrays_query(series_query(strategy_ids, start, end)))
+    return {row[0]: tuple(row[1:]) for row in arrays}
+
+
+def backtest_columns(session: Session, backtest_id: int) -> Columns:
+    """A stored backtest's points as columns in date order (BACKTEST_FIELDS): one row of
+    arrays on Postgres, the ordinary rows elsewhere."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        rows = connection.execute(backtest_points_query(backtest_id)).all()
+        return tuple(zip(*rows, strict=True)) if rows else ((),) * len(BACKTEST_FIELDS)
+    arrays = [func.array_agg(aggregate_order_by(c, BacktestPoint.date)) for c in _BACKTEST_COLUMNS]
+    query = select(*arrays).where(BacktestPoint.backtest_run_id == backtest_id)
+    found = _binary_rows(session, query)
+    row = found[0] if found else None
+    if row is None or row[0] is None:  # array_agg over no rows is one row of nulls
+        return ((),) * len(BACKTEST_FIELDS)
+    return tuple(row)
+
+
+def _binary_rows(session: Session, query: Select[*tuple[Any, ...]]) -> list[Any]:
+    """`query`'s rows through a binary psycopg cursor on the session's own connection."""
+    connection = session.connection()
     compiled = query.compile(
         dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
     )
     raw: Any = connection.connection.dbapi_connection
     with raw.cursor(binary=True) as cursor:
         cursor.execute(compiled.string, compiled.params)
-        return {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
+        return list(cursor.fetchall())
+
+
+def backtest_points_query(backtest_id: int) -> Select[*tuple[Any, ...]]:
+    """A stored backtest's points in date order (columns BACKTEST_FIELDS)."""
+    query: Select[*tuple[Any, ...]] = select(*_BACKTEST_COLUMNS)
+    return query.where(BacktestPoint.backtest_run_id == backtest_id).order_by(BacktestPoint.date)
 
 
 def _arrays_query(rows: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:

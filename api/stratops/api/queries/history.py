@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from stratops.api.pagination import Page
 from stratops.api.queries.rows import AnyRow
 from stratops.core.db import (
-    BacktestPoint,
     BacktestRun,
     PerformanceSnapshot,
     Trade,
@@ -59,8 +58,8 @@ def trades(
     return rows, int(session.execute(total).scalar_one())
 
 
-def backtest_runs(session: Session) -> Sequence[AnyRow]:
-    """Every stored backtest, newest first within each strategy."""
+def backtest_runs(session: Session, strategy_id: str | None = None) -> Sequence[AnyRow]:
+    """Every stored backtest (or those of one strategy), newest first within each strategy."""
     query = select(
         BacktestRun.id,
         BacktestRun.strategy_id,
@@ -70,6 +69,8 @@ def backtest_runs(session: Session) -> Sequence[AnyRow]:
         BacktestRun.synthetic,
         BacktestRun.created_at,
     ).order_by(BacktestRun.strategy_id, BacktestRun.created_at.desc(), BacktestRun.id.desc())
+    if strategy_id is not None:
+        query = query.where(BacktestRun.strategy_id == strategy_id)
     return session.execute(query).all()
 
 
@@ -78,19 +79,3 @@ def backtest_run(session: Session, backtest_id: int) -> AnyRow:
         BacktestRun.id == backtest_id
     )
     return session.execute(query).one()
-
-
-def backtest_points(session: Session, backtest_id: int) -> Sequence[AnyRow]:
-    query = (
-        select(
-            BacktestPoint.date,
-            BacktestPoint.portfolio_value,
-            BacktestPoint.baseline_value,
-            BacktestPoint.cell,
-            BacktestPoint.trend,
-            BacktestPoint.vol,
-        )
-        .where(BacktestPoint.backtest_run_id == backtest_id)
-        .order_by(BacktestPoint.date)
-    )
-    return session.execute(query).all()

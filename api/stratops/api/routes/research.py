@@ -18,23 +18,26 @@ from stratops.api.context import DbSession, StrategyIdPath, require_known
 from stratops.api.schemas import ErrorMessage
 from stratops.api.sweep_schemas import ConfigBacktestList, ConfigBacktestRow
 from stratops.core.db import ConfigBacktest, StrategyConfig
-from stratops.core.errors import UserError
 from stratops.core.resource import TradingStrategySpec
-from stratops.core.strategies.base import config_hash
-from stratops.core.strategies.registry import build_strategy
+from stratops.core.spec_validation import check_parsed
+from stratops.core.strategies.identity import config_hash
 
 router = APIRouter(prefix="/api/backtests", tags=["backtest"])
 
 
 def current_hash(spec: dict[str, Any] | None) -> str | None:
-    """The config hash of a mirrored spec; None when the class refuses it."""
+    """The config hash of a mirrored spec; None when the class refuses it. Computed from
+    the parameter model, as the operator does, so the engine (pandas) is never loaded."""
     if not spec:
         return None
     try:
         parsed = TradingStrategySpec.model_validate(spec)
-        return config_hash(build_strategy(parsed), parsed)
-    except (ValidationError, UserError):
+    except ValidationError:
         return None
+    checked = check_parsed(parsed)
+    if checked.params is None or not checked.ok:
+        return None
+    return config_hash(parsed.strategy_class, checked.params, parsed)
 
 
 @router.get(
