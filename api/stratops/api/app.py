@@ -75,7 +75,7 @@ def create_app(settings: ApiSettings, clock: Callable[[], dt.datetime] = utc_now
         fingerprint=_fingerprint(settings),
         window_seconds=ETAG_WINDOW_SECONDS,
     )
-    install_metrics(app, engine, clock, dt.timedelta(minutes=settings.missed_run_grace_minutes))
+    install_metrics(app, engine, clock, context.judge)
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

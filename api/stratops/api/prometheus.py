@@ -38,9 +38,8 @@ from sqlalchemy.orm import Session
 from starlette.routing import Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from stratops.api.missed import missed_by_strategy
+from stratops.api.missed import DEFAULT_JUDGE, Judge, missed_by_strategy
 from stratops.api.queries import runs
-from stratops.core.schedule import DEFAULT_GRACE
 
 RUN_DURATION_BOUNDS = (1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0)
 UNMATCHED = "<unmatched>"
@@ -99,11 +98,11 @@ class LedgerCollector(Collector):
         self,
         engine: Engine,
         clock: Callable[[], dt.datetime],
-        grace: dt.timedelta = DEFAULT_GRACE,
+        judge: Judge = DEFAULT_JUDGE,
     ) -> None:
         self.engine = engine
         self.clock = clock
-        self.grace = grace
+        self.judge = judge
 
     def describe(self) -> list[Metric]:
         return []  # computed at scrape time; nothing to check at registration
@@ -142,7 +141,7 @@ class LedgerCollector(Collector):
             "1 for the strategy configured as primary.",
             labels=["strategy_id"],
         )
-        found = missed_by_strategy(rows, self.clock(), self.grace)
+        found = missed_by_strategy(rows, self.clock(), self.judge)
         for row in rows:
             missed.add_metric([row.strategy_id], float(len(found[row.strategy_id])))
             primary.add_metric([row.strategy_id], 1.0 if row.is_primary else 0.0)
@@ -224,11 +223,11 @@ def install_metrics(
     app: FastAPI,
     engine: Engine,
     clock: Callable[[], dt.datetime],
-    grace: dt.timedelta = DEFAULT_GRACE,
+    judge: Judge = DEFAULT_JUDGE,
 ) -> CollectorRegistry:
     """Measure every request of `app` and serve `/metrics`; returns the app's registry."""
     registry = CollectorRegistry()
-    registry.register(LedgerCollector(engine, clock, grace))
+    registry.register(LedgerCollector(engine, clock, judge))
     app.add_middleware(RequestMetrics, registry=registry)
 
     def metrics() -> Response:
