@@ -73,4 +73,3 @@ def test_serving_the_main_routes_loads_no_pandas_pyarrow_or_calendar(
     found = json.loads(done.stdout.strip().splitlines()[-1])
     assert {p: c for p, c in found["codes"].items() if c != 200} == {}
     assert found["loaded"] == []
-
