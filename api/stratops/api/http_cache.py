@@ -12,12 +12,20 @@ weak because gzip may change the bytes while the content stays the same.
 
 Routes whose answer depends on the time of the request (`/api/status`: "stale"
 is judged against now) carry no ETag.
+
+With the app's cache on, the encoded answer (gzipped when the client takes
+gzip) is kept per tag and URL (`ResponseBodies`): the tag already asserts
+that the answer is the same while it holds, so a second client's first
+request gets the same bytes without recomputing them. A new tag (a ledger
+change, the next time window) is a new key; the store is bounded in bytes.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
 from starlette.concurrency import run_in_threadpool
@@ -57,6 +65,41 @@ def cached_path(method: str, path: str) -> bool:
     )
 
 
+BodyKey = tuple[str, str, bytes, bool]
+Stored = tuple[list[tuple[bytes, bytes]], bytes]
+
+
+class ResponseBodies:
+    """Encoded 200 answers by (tag, path, query, gzip accepted), least recently used out
+    first once `max_bytes` is exceeded. Thread-safe."""
+
+    def __init__(self, max_bytes: int = 32 * 1024 * 1024) -> None:
+        self.max_bytes = max_bytes
+        self._size = 0
+        self._entries: OrderedDict[BodyKey, Stored] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: BodyKey) -> Stored | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: BodyKey, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        if len(body) > self.max_bytes // 4:
+            return
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._size -= len(old[1])
+            self._entries[key] = (headers, body)
+            self._size += len(body)
+            while self._size > self.max_bytes:
+                _, (_, dropped) = self._entries.popitem(last=False)
+                self._size -= len(dropped)
+
+
 class LedgerETag:
     """ASGI middleware: ETag and 304 for the ledger-derived GET routes."""
 
@@ -67,12 +110,14 @@ class LedgerETag:
         fingerprint: str,
         window_seconds: float,
         wall_clock: Callable[[], float] = time.time,
+        bodies: ResponseBodies | None = None,
     ) -> None:
         self.app = app
         self.version = version
         self.fingerprint = fingerprint
         self.window_seconds = window_seconds
         self.wall_clock = wall_clock
+        self.bodies = bodies
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not cached_path(scope["method"], scope["path"]):
@@ -82,15 +127,31 @@ class LedgerETag:
         if tag is None:  # the database is down: let the route answer 503
             await self.app(scope, receive, send)
             return
-        if matches(Headers(scope=scope).get("if-none-match"), tag):
+        request = Headers(scope=scope)
+        if matches(request.get("if-none-match"), tag):
             await _not_modified(send, tag)
             return
+        key: BodyKey | None = None
+        if self.bodies is not None and scope["method"] == "GET":
+            gzip = "gzip" in request.get("accept-encoding", "")
+            key = (tag, scope["path"], scope.get("query_string", b""), gzip)
+            stored = self.bodies.get(key)
+            if stored is not None:
+                await _replay(send, *stored)
+                return
+        start: list[Message] = []
+        chunks: list[bytes] = []
 
         async def send_tagged(message: Message) -> None:
             if message["type"] == "http.response.start" and message["status"] == 200:
                 headers = MutableHeaders(scope=message)
                 headers["ETag"] = tag
                 headers["Cache-Control"] = CACHE_CONTROL
+                start.append(message)
+            elif message["type"] == "http.response.body" and start and key is not None:
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False) and self.bodies is not None:
+                    self.bodies.put(key, list(start[0]["headers"]), b"".join(chunks))
             await send(message)
 
         await self.app(scope, receive, send_tagged)
@@ -104,6 +165,11 @@ class LedgerETag:
                 return None
         window = int(self.wall_clock() // self.window_seconds) if self.window_seconds > 0 else None
         return etag(self.fingerprint, version, window)
+
+
+async def _replay(send: Send, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 async def _not_modified(send: Send, tag: str) -> None:

@@ -86,7 +86,24 @@ def missed_of(row: AnyRow, now: dt.datetime, judge: Judge = DEFAULT_JUDGE) -> li
 def lateness_by_strategy(
     rows: Iterable[AnyRow], now: dt.datetime, judge: Judge = DEFAULT_JUDGE
 ) -> dict[str, Lateness]:
-    return {row.strategy_id: lateness_of(row, now, judge) for row in rows}
+    """Each strategy's lateness; strategies that share every input (schedule, role, time
+    zone, start and latest run: a fleet applied together) are judged once."""
+    found: dict[tuple[object, ...], Lateness] = {}
+    result = {}
+    for row in rows:
+        spec = row.spec if isinstance(row.spec, dict) else {}
+        key = (
+            row.is_active,
+            bool(row.is_primary),
+            spec.get("schedule"),
+            spec.get("timeZone"),
+            row.created_at,
+            row.latest,
+        )
+        if key not in found:
+            found[key] = lateness_of(row, now, judge)
+        result[row.strategy_id] = found[key]
+    return result
 
 
 def missed_by_strategy(
