@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from itertools import groupby
+from itertools import groupby, pairwise
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import func
 
@@ -64,7 +63,7 @@ def series_columns(
             for sid, group in groupby(rows, lambda row: row[0])
         }
     arrays = _binary_rows(session, _arrays_query(series_query(strategy_ids, start, end)))
-    return {row[0]: tuple(row[1:]) for row in arrays}
+    return {row[0]: _in_date_order(tuple(row[1:])) for row in arrays}
 
 
 def backtest_columns(session: Session, backtest_id: int) -> Columns:
@@ -74,13 +73,12 @@ def backtest_columns(session: Session, backtest_id: int) -> Columns:
     if connection.dialect.name != "postgresql":
         rows = connection.execute(backtest_points_query(backtest_id)).all()
         return tuple(zip(*rows, strict=True)) if rows else ((),) * len(BACKTEST_FIELDS)
-    arrays = [func.array_agg(aggregate_order_by(c, BacktestPoint.date)) for c in _BACKTEST_COLUMNS]
-    query = select(*arrays).where(BacktestPoint.backtest_run_id == backtest_id)
-    found = _binary_rows(session, query)
+    ordered = backtest_points_query(backtest_id).subquery("ordered")  # see _arrays_query
+    found = _binary_rows(session, select(*(func.array_agg(c) for c in ordered.c)))
     row = found[0] if found else None
     if row is None or row[0] is None:  # array_agg over no rows is one row of nulls
         return ((),) * len(BACKTEST_FIELDS)
-    return tuple(row)
+    return _in_date_order(tuple(row))
 
 
 def _binary_rows(session: Session, query: Select[*tuple[Any, ...]]) -> list[Any]:
@@ -102,8 +100,24 @@ def backtest_points_query(backtest_id: int) -> Select[*tuple[Any, ...]]:
 
 
 def _arrays_query(rows: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
-    """One row per strategy: each column of `rows` aggregated into an array in date order."""
-    where = rows.whereclause
-    arrays = [func.array_agg(aggregate_order_by(c, Snap.snapshot_date)) for c in _COLUMNS]
-    query: Select[*tuple[Any, ...]] = select(Snap.strategy_id, *arrays).group_by(Snap.strategy_id)
-    return query.where(where) if where is not None else query
+    """One row per strategy: each column of `rows` (already ordered by strategy and date)
+    aggregated into an array.
+
+    Postgres 15 sorts the input of every `array_agg(... ORDER BY date)` on its own,
+    seven sorts per strategy although the index delivers the rows in date order;
+    aggregating the ordered subquery instead keeps the index order and costs a
+    third. SQL does not promise that order, so `_in_date_order` checks it."""
+    ordered = rows.subquery("ordered")
+    arrays = [func.array_agg(ordered.c[c.name]) for c in _COLUMNS]
+    query: Select[*tuple[Any, ...]] = select(ordered.c.strategy_id, *arrays)
+    return query.group_by(ordered.c.strategy_id)
+
+
+def _in_date_order(columns: Columns) -> Columns:
+    """The columns as given when the dates ascend (they do, from the ordered subquery),
+    else reordered by date."""
+    dates = columns[0]
+    if all(a < b for a, b in pairwise(dates)):
+        return columns
+    order = sorted(range(len(dates)), key=dates.__getitem__)
+    return tuple([column[i] for i in order] for column in columns)
