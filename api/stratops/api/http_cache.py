@@ -27,6 +27,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
@@ -66,7 +67,8 @@ def cached_path(method: str, path: str) -> bool:
 
 
 BodyKey = tuple[str, str, bytes, bool]
-Stored = tuple[list[tuple[bytes, bytes]], bytes]
+# Headers, body and the matched route (so request metrics still name the route).
+Stored = tuple[list[tuple[bytes, bytes]], bytes, Any]
 
 
 class ResponseBodies:
@@ -86,17 +88,19 @@ class ResponseBodies:
                 self._entries.move_to_end(key)
             return found
 
-    def put(self, key: BodyKey, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+    def put(
+        self, key: BodyKey, headers: list[tuple[bytes, bytes]], body: bytes, route: Any
+    ) -> None:
         if len(body) > self.max_bytes // 4:
             return
         with self._lock:
             old = self._entries.pop(key, None)
             if old is not None:
                 self._size -= len(old[1])
-            self._entries[key] = (headers, body)
+            self._entries[key] = (headers, body, route)
             self._size += len(body)
             while self._size > self.max_bytes:
-                _, (_, dropped) = self._entries.popitem(last=False)
+                _, (_, dropped, _) = self._entries.popitem(last=False)
                 self._size -= len(dropped)
 
 
@@ -131,14 +135,9 @@ class LedgerETag:
         if matches(request.get("if-none-match"), tag):
             await _not_modified(send, tag)
             return
-        key: BodyKey | None = None
-        if self.bodies is not None and scope["method"] == "GET":
-            gzip = "gzip" in request.get("accept-encoding", "")
-            key = (tag, scope["path"], scope.get("query_string", b""), gzip)
-            stored = self.bodies.get(key)
-            if stored is not None:
-                await _replay(send, *stored)
-                return
+        key = self._key(scope, request, tag)
+        if key is not None and await self._replayed(key, scope, send):
+            return
         start: list[Message] = []
         chunks: list[bytes] = []
 
@@ -151,10 +150,29 @@ class LedgerETag:
             elif message["type"] == "http.response.body" and start and key is not None:
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body", False) and self.bodies is not None:
-                    self.bodies.put(key, list(start[0]["headers"]), b"".join(chunks))
+                    stored = list(start[0]["headers"])
+                    self.bodies.put(key, stored, b"".join(chunks), scope.get("route"))
             await send(message)
 
         await self.app(scope, receive, send_tagged)
+
+    def _key(self, scope: Scope, request: Headers, tag: str) -> BodyKey | None:
+        """Where this GET's encoded answer is kept (None: bodies are not kept)."""
+        if self.bodies is None or scope["method"] != "GET":
+            return None
+        gzip = "gzip" in request.get("accept-encoding", "")
+        return (tag, scope["path"], scope.get("query_string", b""), gzip)
+
+    async def _replayed(self, key: BodyKey, scope: Scope, send: Send) -> bool:
+        """Send the kept answer, if there is one."""
+        stored = self.bodies.get(key) if self.bodies is not None else None
+        if stored is None:
+            return False
+        headers, body, route = stored
+        if route is not None:
+            scope["route"] = route
+        await _replay(send, headers, body)
+        return True
 
     async def _current_tag(self) -> str | None:
         version = self.version.fresh()
