@@ -8,13 +8,17 @@ totals up to an id never change once every transaction that took a lower id
 has ended: `RunTotals` keeps the totals up to such a *settled* id and reads
 only the rows above it (a range of the primary key) at each scrape.
 
-An id counts as settled `settle_seconds` after a scrape saw it as the newest
-(five minutes, the bound the ETags use for a commit that lands late): a row
-whose transaction took its id earlier but commits later than that is not
-counted until the process restarts. The first scrape after a start reads
-every row, and the scrapes of the first `settle_seconds` read every row not
-yet settled; after that each scrape reads minutes of rows. A table whose
-newest id went down (restored, truncated) is counted again from the start.
+The newest ids are settled at once when nothing can commit below them any
+more (`queries.runs.newest_ids`: no writing transaction in progress on
+Postgres; always on SQLite, whose single writer commits ids in order), which
+is the usual case between the runners' bursts. Otherwise an id counts as
+settled `settle_seconds` after a scrape saw it as the newest (five minutes,
+the bound the ETags use for a commit that lands late): a row whose
+transaction took its id earlier but commits later than that is not counted
+until the process restarts. So the first scrape after a start reads every
+row once, and later ones read the rows since the last settled ids. A table
+whose newest id went down (restored, truncated) is counted again from the
+start.
 """
 
 from __future__ import annotations
@@ -94,10 +98,12 @@ class RunTotals:
 
     def _read(self, session: Session) -> Totals:
         now = self.clock()
-        newest_run, newest_failure = runs.newest_ids(session)
+        newest_run, newest_failure, final = runs.newest_ids(session)
         if newest_run < self._settled.runs or newest_failure < self._settled.failures:
             self._settled, self._seen = _Mark(), []  # the tables went back: count again
         settle_runs, settle_failures = self._settle_point(now)
+        if final:  # nothing below the newest ids can still commit
+            settle_runs, settle_failures = newest_run, newest_failure
         base = self._settled
         run_rows = runs.run_totals_after(session, base.runs, settle_runs, self.bounds)
         failure_rows = runs.failure_totals_after(session, base.failures, settle_failures)

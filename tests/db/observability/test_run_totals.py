@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Engine, delete, event
+import pytest
+from sqlalchemy import Engine, delete, event, insert
 from sqlalchemy.orm import Session
 
+from stratops.api.queries import runs
 from stratops.api.run_totals import RunTotals
 from stratops.core.db import RunFailure, StrategyRun
 
@@ -47,6 +49,14 @@ def _runs(engine: Engine, strategy_id: str, first: int, count: int, seconds: flo
         add_run(engine, strategy_id, DAY + dt.timedelta(days=i), 10_000.0, seconds)
 
 
+@pytest.fixture
+def writers_in_flight(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As if some transaction were always running: ids settle by the clock alone."""
+    newest = runs.newest_ids
+    monkeypatch.setattr(runs, "newest_ids", lambda session: (*newest(session)[:2], False))
+
+
+@pytest.mark.usefixtures("writers_in_flight")
 def test_totals_count_every_row_once_and_read_only_the_unsettled_ones(db_engine: Engine) -> None:
     clock = Clock()
     totals = RunTotals(BOUNDS, settle_seconds=300, clock=clock)
@@ -76,6 +86,33 @@ def test_totals_count_every_row_once_and_read_only_the_unsettled_ones(db_engine:
     assert [_after(p) for p in afters] == [5, 1]
 
 
+def test_with_no_writer_in_flight_the_newest_ids_settle_at_once(db_engine: Engine) -> None:
+    totals = RunTotals(BOUNDS, settle_seconds=300, clock=Clock())
+    _runs(db_engine, "a", 0, 3, 0.5)
+    with Session(db_engine) as session:
+        final = runs.newest_ids(session)[2]
+    if not final:
+        pytest.skip("another transaction of the server was running")
+    assert _read(db_engine, totals)[0].runs == {("a", "traded"): 3}
+    _runs(db_engine, "a", 3, 1, 0.5)
+    again, afters = _read(db_engine, totals)
+    assert again.runs == {("a", "traded"): 4}
+    # The runs' tail query is bounded by id > 3 (settled at the first read) and settles 4.
+    assert {3, 4} <= _ints(afters[0]), "only the new run is read"
+
+
+def test_postgres_ids_are_not_final_while_a_writer_is_in_flight(db_engine: Engine) -> None:
+    """A run inserted and not yet committed holds an id below any later one."""
+    if db_engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer, whose ids commit in order")
+    _runs(db_engine, "a", 0, 1, 0.5)
+    with db_engine.connect() as writer:
+        writer.execute(insert(StrategyRun), [_row("a", 5)])  # uncommitted
+        with Session(db_engine) as session:
+            assert runs.newest_ids(session)[2] is False
+        writer.rollback()
+
+
 def test_a_ledger_that_went_back_is_counted_again(db_engine: Engine) -> None:
     clock = Clock()
     totals = RunTotals(BOUNDS, settle_seconds=0, clock=clock)
@@ -97,3 +134,26 @@ def _after(params: Any) -> int:
     """The `id > :after` bound of a tail query (the first integer parameter)."""
     values = list(params.values()) if isinstance(params, dict) else list(params)
     return int(next(v for v in values if isinstance(v, int) and not isinstance(v, bool)))
+
+
+def _row(strategy_id: str, day: int) -> dict[str, Any]:
+    moment = dt.datetime(2025, 11, 3, 15, tzinfo=dt.UTC)
+    return {
+        "strategy_id": strategy_id,
+        "trade_date": DAY + dt.timedelta(days=day),
+        "run_id": f"{strategy_id}-uncommitted-{day}",
+        "result": "traded",
+        "state": {},
+        "equity": 1.0,
+        "cash": 0.0,
+        "params_hash": "0" * 64,
+        "code_version": "test",
+        "started_at": moment,
+        "finished_at": moment,
+        "duration_seconds": 1.0,
+    }
+
+
+def _ints(params: Any) -> set[int]:
+    values = list(params.values()) if isinstance(params, dict) else list(params)
+    return {v for v in values if isinstance(v, int) and not isinstance(v, bool)}

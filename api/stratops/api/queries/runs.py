@@ -8,23 +8,35 @@ so a scrape reads minutes of rows, never the whole history.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, text, true
 from sqlalchemy.orm import Session
 
 from stratops.api.queries.rows import AnyRow
 from stratops.core.db import RunFailure, StrategyRun
 
 
-def newest_ids(session: Session) -> tuple[int, int]:
-    """The newest id of the runs and of the failures (0 for an empty table): two probes
-    of the primary keys."""
+def newest_ids(session: Session) -> tuple[int, int, bool]:
+    """The newest id of the runs and of the failures (0 for an empty table), two probes
+    of the primary keys, and whether those ids are final: no lower id can still appear.
+
+    On Postgres that holds when no transaction that may write holds a transaction id
+    (each holds a lock on its own id, in `pg_locks`), read after this statement's
+    snapshot was taken: a writer running at the snapshot is either still listed, or
+    committed and seen by the next statement. The snapshot's own xmin/xmax cannot
+    tell, as it does not list transactions newer than the last one completed. SQLite
+    has one writer at a time, and ids commit in order, so they always hold."""
+    quiet: Any = true()
+    if session.get_bind().dialect.name == "postgresql":
+        quiet = text("NOT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'transactionid')")
     query = select(
         select(func.max(StrategyRun.id)).scalar_subquery(),
         select(func.max(RunFailure.id)).scalar_subquery(),
+        quiet,
     )
-    newest_run, newest_failure = session.execute(query).one()
-    return int(newest_run or 0), int(newest_failure or 0)
+    newest_run, newest_failure, final = session.execute(query).one()
+    return int(newest_run or 0), int(newest_failure or 0), bool(final)
 
 
 def run_totals_after(
