@@ -16,11 +16,13 @@ arrived, with `Accept-Encoding: gzip` as browsers send it.
 Printed: the ledger build time; then, cache on and off, at each concurrency:
 requests/second and p50/p99/max latency of `/api/performance/compare` (3 ids,
 ten different triples in turn), `/api/strategies`, `/api/status/strategies`,
-`/api/performance` (one strategy, every day) and `/api/backtest/data`; with the
+`/api/performance` (one strategy, every day), `/api/backtest/data`, one page
+of a sweep's sets ranked over 10,000 and `/metrics`; with the
 cache on also the same requests revalidated with their ETag (`... 304`: what a
 browser's repeat costs); the size of each answer on the wire (gzip) and
 uncompressed, and whether a repeat with the answer's ETag gets 304; the API
-process's resident memory (now and peak). "Cache off" sets
+process's resident memory (now and peak); at the end the load average and
+each goal against its figure. "Cache off" sets
 STRATOPS_API_CACHE_SECONDS=0: no comparison cache, every answer recomputed.
 
 Goals (issue: read API at research scale; 2 cores shared with the load):
@@ -55,6 +57,8 @@ import bulk_ledger
 from stratops.core.db import (
     BacktestPoint,
     BacktestRun,
+    Sweep,
+    SweepResult,
     create_engine_for,
     parse_url,
     upgrade_to_head,
@@ -63,6 +67,9 @@ from stratops.core.db import (
 ROOT = Path(__file__).resolve().parents[1]
 PG_ENV = "STRATOPS_TEST_PG_URL"
 BACKTEST_YEARS = 16
+SWEEP_SETS = 10_000
+SWEEP_NAME = "bench-sweep"
+RESULTS: dict[tuple[str, str, int], dict[str, float]] = {}  # (cache, label, conc.) -> figures
 BROWSER_HEADERS = "Accept: application/json\r\nAccept-Encoding: gzip, deflate, br\r\n"
 
 
@@ -120,6 +127,7 @@ def fill(admin_url: str, strategies: int, years: int) -> int:
         sessions = bulk_ledger.fill(engine, strategies, years)
         with engine.begin() as conn:
             store_backtest(conn, bulk_ledger.strategy_id(0), BACKTEST_YEARS)
+            store_sweep(conn, bulk_ledger.strategy_id(0), SWEEP_SETS)
     finally:
         engine.dispose()
     return sessions
@@ -156,6 +164,41 @@ def store_backtest(conn: Connection, sid: str, years: int) -> None:
         for day, v, b in zip(days, value.tolist(), base.tolist(), strict=True)
     ]
     conn.execute(insert(BacktestPoint), points)
+
+
+def store_sweep(conn: Connection, sid: str, sets: int) -> None:
+    """One finished sweep of `sets` parameter sets with scores, as the sweep Jobs write it."""
+    rng = np.random.default_rng(13)
+    sweep = {
+        "namespace": "trading",
+        "name": SWEEP_NAME,
+        "inputs_hash": "bench",
+        "base_strategy": "s000",
+        "strategy_id": sid,
+        "strategy_class": "Hierarchical_Adaptive_v3_5b",
+        "total_sets": sets,
+        "rank_by": "sharpe",
+        "rank_on": "out_of_sample",
+        "spec": {"grid": {"a": list(range(100)), "b": list(range(100))}, "period": {}},
+        "base_spec": {},
+    }
+    sweep_id = conn.execute(insert(Sweep).returning(Sweep.id), [sweep]).scalar_one()
+    scores = rng.normal(0.8, 0.4, sets).tolist()
+    rows = [
+        {
+            "sweep_id": sweep_id,
+            "set_index": i,
+            "parameters": {"a": i // 100, "b": i % 100},
+            "params_hash": f"{i:064x}",
+            "data_snapshot_id": "bench",
+            "in_sample": {"sharpe": score + 0.1, "cagr": 12.0, "max_drawdown": -20.0},
+            "out_of_sample": {"sharpe": score, "cagr": 10.0, "max_drawdown": -25.0},
+            "score": score,
+            "error": None,
+        }
+        for i, score in enumerate(scores)
+    ]
+    conn.execute(insert(SweepResult), rows)
 
 
 # --- the server ----------------------------------------------------------------
@@ -257,15 +300,17 @@ def run_load(
     return dict(json.loads(out.stdout))
 
 
-def summary(label: str, result: dict[str, Any], concurrency: int) -> str:
+def summary(label: str, result: dict[str, Any], concurrency: int, cache: str = "") -> str:
     lat = sorted(result["latencies"])
     if not lat:
-        return f"{label:<24} {concurrency:>5}  no answers"
+        return f"{label:<28} {concurrency:>5}  no answers"
     p50 = statistics.median(lat) * 1000
     p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000
     rate = len(lat) / result["elapsed"]
+    if cache:
+        RESULTS[(cache, label, concurrency)] = {"rate": rate, "p99": p99}
     return (
-        f"{label:<24} {concurrency:>5} {rate:>8.0f} {p50:>8.1f} {p99:>8.1f} {lat[-1] * 1000:>8.1f}"
+        f"{label:<28} {concurrency:>5} {rate:>8.0f} {p50:>8.1f} {p99:>8.1f} {lat[-1] * 1000:>8.1f}"
         f" {len(lat):>8} {result['errors']:>6}"
     )
 
@@ -287,6 +332,8 @@ def endpoints(strategies: int) -> dict[str, list[str]]:
         "/api/status/strategies": ["/api/status/strategies"],
         "/api/performance": [f"/api/performance?strategy_id={first}"],
         "/api/backtest/data": [f"/api/backtest/data?strategy_id={first}"],
+        f"sweep top 100 / {SWEEP_SETS}": [f"/api/sweeps/{SWEEP_NAME}?limit=100"],
+        "/metrics": ["/metrics"],
     }
 
 
@@ -303,8 +350,47 @@ def wire(base: str, path: str) -> str:
         raw = first.num_bytes_downloaded
         tag = first.headers.get("etag")
         again = client.get(path, headers={"If-None-Match": tag}) if tag else None
+    SIZES[path] = raw / 1000
     repeat = f"repeat with ETag -> {again.status_code}" if again is not None else "no ETag"
     return f"{raw / 1024:>8.1f} KiB gzip {len(first.content) / 1024:>8.1f} KiB raw  {repeat}"
+
+
+SIZES: dict[str, float] = {}  # path -> kB on the wire
+PEAK_RSS: list[float] = []
+
+
+def goals(strategies: int) -> None:
+    """Each goal of the issue against the figure measured above."""
+    first = bulk_ledger.strategy_id(0)
+
+    def figure(cache: str, label: str, level: int, key: str) -> float | None:
+        found = RESULTS.get((cache, label, level))
+        return None if found is None else found[key]
+
+    rows = [
+        ("compare, cache off, c1: p99 <= 15 ms",
+         figure("off", "compare (3 ids)", 1, "p99"), 15, "<="),
+        ("compare, cache off, c8: >= 200 req/s",
+         figure("off", "compare (3 ids)", 8, "rate"), 200, ">="),
+        (f"strategies ({strategies}), cache off, c1: p99 <= 25 ms",
+         figure("off", "/api/strategies", 1, "p99"), 25, "<="),
+        (f"status ({strategies}), cache off, c1: p99 <= 25 ms",
+         figure("off", "/api/status/strategies", 1, "p99"), 25, "<="),
+        ("backtest data, cache on, c1: p99 <= 30 ms",
+         figure("on", "/api/backtest/data", 1, "p99"), 30, "<="),
+        ("backtest data, cache off, c1: p99 <= 30 ms",
+         figure("off", "/api/backtest/data", 1, "p99"), 30, "<="),
+        ("backtest data on the wire <= 150 kB",
+         SIZES.get(f"/api/backtest/data?strategy_id={first}"), 150, "<="),
+        ("API RSS peak <= 200 MiB", max(PEAK_RSS) if PEAK_RSS else None, 200, "<="),
+    ]  # fmt: skip
+    print("goals")
+    for name, value, bound, sense in rows:
+        if value is None:
+            print(f"  {name:<52} not measured")
+            continue
+        met = value <= bound if sense == "<=" else value >= bound
+        print(f"  {name:<52} {value:>8.1f}  {'met' if met else 'NOT met'}")
 
 
 def rss(pid: int) -> str:
@@ -313,6 +399,7 @@ def rss(pid: int) -> str:
         line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
     )
     now, peak = (int(fields[k].split()[0]) / 1024 for k in ("VmRSS", "VmHWM"))
+    PEAK_RSS.append(peak)
     return f"API process RSS {now:.0f} MiB, peak {peak:.0f} MiB (goal <= 200 MiB)"
 
 
@@ -341,6 +428,8 @@ def main() -> None:
         for cache in (True, False):
             with api_server(api, cache) as (base, pid):
                 measure(args, base, pid, cache)
+        print(f"load average during the run (1, 5, 15 min): {os.getloadavg()}")
+        goals(args.strategies)
 
 
 def revalidations(
@@ -363,18 +452,20 @@ def measure(args: argparse.Namespace, base: str, pid: int, cache: bool) -> None:
     for paths in targets.values():  # warm up: connections, imports, the cache
         for path in paths:
             httpx.get(base + path, timeout=60).raise_for_status()
-    print(f"cache {'on' if cache else 'off'}")
-    print("endpoint                 conc.    req/s   p50 ms   p99 ms   max ms    count errors")
+    mode = "on" if cache else "off"
+    print(f"cache {mode}")
+    print("endpoint                     conc.    req/s   p50 ms   p99 ms   max ms    count errors")
     for label, paths in targets.items():
         for level in levels:
-            print(summary(label, run_load(base, paths, args.duration, level), level), flush=True)
+            result = run_load(base, paths, args.duration, level)
+            print(summary(label, result, level, mode), flush=True)
     if cache:
         revalidations(args, base, targets, levels)
     print(rss(pid))
     if cache:
         print("\nanswer sizes")
         for label, paths in targets.items():
-            print(f"{label:<24} {wire(base, paths[0])}")
+            print(f"{label:<28} {wire(base, paths[0])}")
     print()
 
 

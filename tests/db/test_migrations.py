@@ -65,7 +65,7 @@ def _schema_differences(url: str) -> list[Any]:
 
 def test_an_empty_database_upgrades_to_head(db_url: str) -> None:
     upgrade_to_head(db_url)
-    assert current_revision(db_url) == head_revision() == "0006"
+    assert current_revision(db_url) == head_revision() == "0007"
     assert _tables(db_url) == APP_TABLES | {"alembic_version"}
 
 
@@ -94,7 +94,7 @@ def test_every_step_downgrades_and_upgrades_again(db_url: str) -> None:
     """The stairway: each migration's downgrade undoes exactly its upgrade."""
     script = ScriptDirectory.from_config(alembic_config())
     revisions = [r.revision for r in reversed(list(script.walk_revisions()))]
-    assert revisions == ["0000", "0004", "0005", "0006"]
+    assert revisions == ["0000", "0004", "0005", "0006", "0007"]
     for revision in revisions:
         upgrade(db_url, revision)
         downgrade(db_url, "-1")

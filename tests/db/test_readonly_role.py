@@ -48,7 +48,7 @@ def test_the_readonly_role_reads_every_table(migrator: Connection) -> None:
     ).scalars()
     readable = {t: _as_readonly(migrator, f"SELECT * FROM {t} LIMIT 1") for t in list(tables)}
     assert {"strategy_runs", "trades", "performance_snapshots"} <= readable.keys()
-    assert readable.pop("alembic_version") == [("0006",)]  # the API can check the schema
+    assert readable.pop("alembic_version") == [("0007",)]  # the API can check the schema
     assert all(rows == [] for rows in readable.values())  # the rest: empty but readable
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 
 from stratops.api.context import AppContext, utc_now
 from stratops.api.database import create_readonly_engine
-from stratops.api.http_cache import LedgerETag
+from stratops.api.http_cache import LedgerETag, ResponseBodies
 from stratops.api.prometheus import install_metrics
 from stratops.api.routes import ROUTERS
 from stratops.api.routes.dashboard import STATIC_DIR
@@ -74,8 +74,9 @@ def create_app(settings: ApiSettings, clock: Callable[[], dt.datetime] = utc_now
         version=context.ledger_version,
         fingerprint=_fingerprint(settings),
         window_seconds=ETAG_WINDOW_SECONDS,
+        bodies=ResponseBodies() if settings.cache_seconds > 0 else None,
     )
-    install_metrics(app, engine, clock, dt.timedelta(minutes=settings.missed_run_grace_minutes))
+    install_metrics(app, engine, clock, context.judge)
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from stratops.api import queries
 from stratops.api.cache import MemoizedVersion, Version, VersionedCache
+from stratops.api.missed import Judge
 from stratops.api.settings import ApiSettings
 
 STRATEGY_ID_PATTERN = r"^[a-z0-9_]{1,50}$"
@@ -39,6 +40,14 @@ class AppContext:
         self.comparisons = VersionedCache(self.settings.cache_seconds)
         self.ledger_version = MemoizedVersion(
             self._read_ledger_version, min(1.0, self.settings.cache_seconds)
+        )
+
+    @property
+    def judge(self) -> Judge:
+        """The lateness rule's parameters, the operator's values."""
+        return Judge(
+            grace=dt.timedelta(minutes=self.settings.missed_run_grace_minutes),
+            secondary_offset_minutes=self.settings.secondary_offset_minutes,
         )
 
     def _read_ledger_version(self) -> Version:

@@ -3,8 +3,11 @@
 Runners are short-lived Jobs that nobody can scrape, but every run already
 leaves its duration, result and equity in `strategy_runs` (and each failed
 attempt in `run_failures`). So the API, which reads that database anyway,
-turns it into Prometheus series at scrape time (`LedgerCollector`): nothing
-is cached, and every API replica reports the same numbers.
+turns it into Prometheus series at scrape time (`LedgerCollector`), and every
+API replica reports the same numbers. The latest run of each strategy is one
+index probe per strategy (`queries.overview`); the lifetime counts read only
+the rows added since the last settled id (`stratops.api.run_totals`), so a
+scrape never reads the whole history.
 
 Labels stay bounded: strategy ids, run results, failure reason codes, route
 templates (`/api/strategies/{strategy_id}`, never the raw path), methods and
@@ -38,9 +41,9 @@ from sqlalchemy.orm import Session
 from starlette.routing import Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from stratops.api.missed import missed_by_strategy
-from stratops.api.queries import runs
-from stratops.core.schedule import DEFAULT_GRACE
+from stratops.api import queries
+from stratops.api.missed import DEFAULT_JUDGE, Judge, missed_by_strategy
+from stratops.api.run_totals import RunTotals, Totals
 
 RUN_DURATION_BOUNDS = (1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0)
 UNMATCHED = "<unmatched>"
@@ -99,11 +102,12 @@ class LedgerCollector(Collector):
         self,
         engine: Engine,
         clock: Callable[[], dt.datetime],
-        grace: dt.timedelta = DEFAULT_GRACE,
+        judge: Judge = DEFAULT_JUDGE,
     ) -> None:
         self.engine = engine
         self.clock = clock
-        self.grace = grace
+        self.judge = judge
+        self.totals = RunTotals(RUN_DURATION_BOUNDS)
 
     def describe(self) -> list[Metric]:
         return []  # computed at scrape time; nothing to check at registration
@@ -124,12 +128,13 @@ class LedgerCollector(Collector):
         yield from families
 
     def _families(self, session: Session) -> Iterator[Metric]:
-        failures = runs.failure_counts(session)
-        yield _run_counter(runs.run_counts(session), failures)
-        yield _failure_counter(failures)
-        yield _duration_histogram(runs.duration_buckets(session, RUN_DURATION_BOUNDS))
-        yield from _latest_gauges(runs.latest_runs(session))
-        yield from self._schedule_gauges(runs.schedules(session))
+        totals = self.totals.read(session)
+        yield _run_counter(totals)
+        yield _failure_counter(totals)
+        yield _duration_histogram(totals)
+        known = queries.overview(session)
+        yield from _latest_gauges([row for row in known if row.run_trade_date is not None])
+        yield from self._schedule_gauges([row for row in known if row.config_id is not None])
 
     def _schedule_gauges(self, rows: list[Any]) -> Iterator[Metric]:
         missed = GaugeMetricFamily(
@@ -142,7 +147,7 @@ class LedgerCollector(Collector):
             "1 for the strategy configured as primary.",
             labels=["strategy_id"],
         )
-        found = missed_by_strategy(rows, self.clock(), self.grace)
+        found = missed_by_strategy(rows, self.clock(), self.judge)
         for row in rows:
             missed.add_metric([row.strategy_id], float(len(found[row.strategy_id])))
             primary.add_metric([row.strategy_id], 1.0 if row.is_primary else 0.0)
@@ -150,46 +155,45 @@ class LedgerCollector(Collector):
         yield primary
 
 
-def _run_counter(completed: list[Any], failed: list[Any]) -> Metric:
+def _run_counter(totals: Totals) -> Metric:
     family = CounterMetricFamily(
         "stratops_strategy_runs",
         "Runner attempts by result: traded and no_change completed, failed did not.",
         labels=["strategy_id", "result"],
     )
-    for row in completed:
-        family.add_metric([row.strategy_id, row.result], float(row.n))
+    for (strategy_id, result), n in sorted(totals.runs.items()):
+        family.add_metric([strategy_id, result], float(n))
     failures: dict[str, int] = {}
-    for row in failed:
-        failures[row.strategy_id] = failures.get(row.strategy_id, 0) + int(row.n)
+    for (strategy_id, _), n in totals.failures.items():
+        failures[strategy_id] = failures.get(strategy_id, 0) + n
     for strategy_id, n in sorted(failures.items()):
         family.add_metric([strategy_id, "failed"], float(n))
     return family
 
 
-def _failure_counter(rows: list[Any]) -> Metric:
+def _failure_counter(totals: Totals) -> Metric:
     family = CounterMetricFamily(
         "stratops_strategy_run_failures",
         "Failed runner attempts by reason (stale_data, invalid_state, ...).",
         labels=["strategy_id", "reason"],
     )
-    for row in rows:
-        family.add_metric([row.strategy_id, row.reason], float(row.n))
+    for (strategy_id, reason), n in sorted(totals.failures.items()):
+        family.add_metric([strategy_id, reason], float(n))
     return family
 
 
-def _duration_histogram(rows: list[Any]) -> Metric:
+def _duration_histogram(totals: Totals) -> Metric:
     family = HistogramMetricFamily(
         "stratops_strategy_run_duration_seconds",
         "Duration of completed runs (from data read to ledger write).",
         labels=["strategy_id"],
     )
-    for row in rows:
+    for strategy_id, sums in sorted(totals.durations.items()):
         buckets = [
-            (str(float(bound)), float(getattr(row, f"le{i}") or 0))
-            for i, bound in enumerate(RUN_DURATION_BOUNDS)
+            (str(float(bound)), float(sums[2 + i])) for i, bound in enumerate(RUN_DURATION_BOUNDS)
         ]
-        buckets.append(("+Inf", float(row.n)))
-        family.add_metric([row.strategy_id], buckets, sum_value=float(row.total or 0.0))
+        buckets.append(("+Inf", float(sums[0])))
+        family.add_metric([strategy_id], buckets, sum_value=float(sums[1]))
     return family
 
 
@@ -209,9 +213,9 @@ def _latest_gauges(rows: list[Any]) -> Iterator[Metric]:
         labels=labels,
     )
     for row in rows:
-        equity.add_metric([row.strategy_id], float(row.equity))
-        duration.add_metric([row.strategy_id], float(row.duration_seconds))
-        finished.add_metric([row.strategy_id], _epoch(row.finished_at))
+        equity.add_metric([row.strategy_id], float(row.run_equity))
+        duration.add_metric([row.strategy_id], float(row.run_duration_seconds))
+        finished.add_metric([row.strategy_id], _epoch(row.run_finished_at))
     yield from (equity, duration, finished)
 
 
@@ -224,11 +228,11 @@ def install_metrics(
     app: FastAPI,
     engine: Engine,
     clock: Callable[[], dt.datetime],
-    grace: dt.timedelta = DEFAULT_GRACE,
+    judge: Judge = DEFAULT_JUDGE,
 ) -> CollectorRegistry:
     """Measure every request of `app` and serve `/metrics`; returns the app's registry."""
     registry = CollectorRegistry()
-    registry.register(LedgerCollector(engine, clock, grace))
+    registry.register(LedgerCollector(engine, clock, judge))
     app.add_middleware(RequestMetrics, registry=registry)
 
     def metrics() -> Response:

@@ -275,3 +275,7 @@ class TradeRow(Model):
 
 class TradeList(Paged):
     trades: list[TradeRow] = Field(description="Newest first (timestamp, then id).")
+    total_exact: bool = Field(
+        description="False when `total` is a lower bound: matches are counted only up to "
+        "10,000 past the end of this page, so the count never reads the whole ledger."
+    )

@@ -53,6 +53,14 @@ class ApiSettings(BaseSettings):
         "`missed` lists it and the strategy counts as stale (the one lateness rule); use the "
         "operator's STRATOPS_OPERATOR_MISSED_RUN_GRACE_MINUTES value.",
     )
+    secondary_offset_minutes: int = Field(
+        5,
+        ge=0,
+        le=720,
+        description="How long after its schedule a secondary's runner fires (the primary runs "
+        "first); missed runs of a secondary are judged from that slot. Use the operator's "
+        "STRATOPS_OPERATOR_SECONDARY_OFFSET_MINUTES value.",
+    )
     cache_seconds: float = Field(
         30.0, ge=0, description="Longest time a cached comparison is reused (0 disables)."
     )

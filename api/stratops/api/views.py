@@ -91,7 +91,7 @@ class Ledger:
 
     def schedules(self) -> list[AnyRow]:
         """The configured strategies among these, as missed-run detection reads them
-        (`strategy_id`, `is_active`, `spec`, `created_at`, `latest`)."""
+        (`strategy_id`, `is_active`, `is_primary`, `spec`, `created_at`, `latest`)."""
         return [row for row in self.rows.values() if row.config_id is not None]
 
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from stratops.core.cron import Cron, CronError, parse_cron, parse_time_zone
+from stratops.core.cron_shift import shift
 from stratops.core.nyse import sessions
 
 DEFAULT_GRACE = dt.timedelta(minutes=60)
@@ -60,6 +61,40 @@ class RunSchedule:
         """The last firing on `day` at or after `start`; None when there is none."""
         firings = [f for f in self.firings(day) if f >= start]
         return firings[-1] if firings else None
+
+
+def runner_slot(schedule: str, primary: bool, secondary_offset_minutes: int) -> str:
+    """The schedule a strategy's runner actually fires at: the primary at `spec.schedule`,
+    a secondary `secondary_offset_minutes` later so the primary runs first. A schedule
+    that cannot be moved exactly is kept as written (the operator reports it).
+
+    The operator writes this slot into the runner's CronJob; the read API judges
+    missed runs by it, so a secondary is never called late before its own time."""
+    if primary:
+        return schedule
+    shifted = shift(schedule, secondary_offset_minutes)
+    return shifted if shifted is not None else schedule
+
+
+def latest_due_session(
+    schedule: RunSchedule,
+    start: dt.datetime,
+    now: dt.datetime,
+    grace: dt.timedelta = DEFAULT_GRACE,
+) -> dt.date | None:
+    """The newest session `due_sessions` would list (None when none is due), found by
+    walking back from `now` rather than listing a year of sessions."""
+    now = _aware(now)
+    start = max(_aware(start), now - MAX_LOOKBACK)
+    first = start.astimezone(schedule.zone).date()
+    day = (now - grace).astimezone(schedule.zone).date()
+    while day >= first:
+        for session in reversed(sessions(max(first, day - dt.timedelta(days=13)), day)):
+            deadline = schedule.deadline(session, start)
+            if deadline is not None and deadline + grace <= now:
+                return session
+        day -= dt.timedelta(days=14)
+    return None
 
 
 def due_sessions(
@@ -128,6 +163,8 @@ __all__ = [
     "RunSchedule",
     "describe_dates",
     "due_sessions",
+    "latest_due_session",
     "missed_message",
     "missed_sessions",
+    "runner_slot",
 ]

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import event, insert
 
 from stratops.core.db import StrategyConfig, create_engine_for
 
@@ -138,3 +138,41 @@ def test_page_limits_are_enforced(
     response = make_client("ranges").get(path, params)
     assert response.status_code == 422
     assert list(params) == [response.json()["detail"][0]["loc"][-1]]
+
+
+def _statements(client: ApiClient, path: str, headers: dict[str, str]) -> tuple[bytes, int]:
+    """The answer's body and how many statements the app sent for it."""
+    engine = client.app.state.context.engine
+    sent: list[str] = []
+
+    def note(*args: object) -> None:
+        sent.append(str(args[2]))
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        response = client.get(path, headers=headers)
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert response.status_code == 200
+    return response.content, len(sent)
+
+
+def test_with_the_cache_on_an_encoded_answer_is_kept_per_etag(make_client: MakeClient) -> None:
+    """A second reader of the same URL under the same tag gets the same bytes without a
+    query for them (the ledger version is memoized)."""
+    path = "/api/backtest/data?strategy_id=v3_5b"
+    client = make_client("ranges")
+    for encoding in ("gzip", "identity"):
+        first, queried = _statements(client, path, {"Accept-Encoding": encoding})
+        again, requeried = _statements(client, path, {"Accept-Encoding": encoding})
+        assert queried > 0
+        assert (again, requeried) == (first, 0)
+
+
+def test_with_the_cache_off_every_answer_is_recomputed(make_client: MakeClient) -> None:
+    path = "/api/backtest/data?strategy_id=v3_5b"
+    off = make_client("ranges", cache_seconds=0)
+    first, _ = _statements(off, path, {"Accept-Encoding": "identity"})
+    again, requeried = _statements(off, path, {"Accept-Encoding": "identity"})
+    assert again == first
+    assert requeried > 1, "the version and the answer are read again"

@@ -24,6 +24,8 @@ from sqlalchemy.orm import Session
 
 from stratops.api import queries
 from stratops.api.pagination import Page
+from stratops.api.prometheus import RUN_DURATION_BOUNDS
+from stratops.api.queries import runs
 from stratops.api.queries.columnar import _arrays_query
 from stratops.core.db import create_engine_for, upgrade_to_head
 
@@ -31,7 +33,7 @@ from ...conftest import _fresh_postgres_database, _postgres_server_url
 
 pytestmark = [pytest.mark.db, pytest.mark.postgres]
 
-GUARDED = {"performance_snapshots", "strategy_runs", "run_failures"}
+GUARDED = {"performance_snapshots", "strategy_runs", "run_failures", "trades"}
 STRATEGIES, CONFIGURED, DAYS = 240, 200, 1000
 
 FILL = [
@@ -111,11 +113,23 @@ def _nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
         yield from _nodes(child)
 
 
+def _scans(plan: dict[str, Any], limited: bool = False) -> Iterator[tuple[dict[str, Any], bool]]:
+    """Every node, and whether a Limit above it bounds the rows it reads."""
+    limited = limited or plan["Node Type"] == "Limit"
+    yield plan, limited
+    for child in plan.get("Plans", []):
+        yield from _scans(child, limited)
+
+
 def unbounded_scans(plan: dict[str, Any]) -> list[str]:
-    """Scans of a guarded table that read it sequentially or without an index condition."""
+    """Scans of a guarded table that read it sequentially or without an index condition,
+    unless a Limit above them stops the scan after that many rows (an unfiltered scan
+    under a Limit reads no more rows than the Limit lets through)."""
     bad = []
-    for node in _nodes(plan):
+    for node, limited in _scans(plan):
         if node.get("Relation Name") not in GUARDED:
+            continue
+        if limited and "Filter" not in node:
             continue
         kind = node["Node Type"]
         if kind == "Seq Scan" or ("Index" in kind and "Index Cond" not in node):
@@ -124,6 +138,7 @@ def unbounded_scans(plan: dict[str, Any]) -> list[str]:
 
 
 IDS = ["s001", "s117", "s230"]
+RUNS, FAILURES = STRATEGIES * DAYS, STRATEGIES * (DAYS // 10)
 CALLS: dict[str, Callable[[Session], Any]] = {
     "strategy list / status (all)": lambda s: queries.overview(s),
     "strategy list / status (one page)": lambda s: queries.overview(s, page=Page(50, 100)),
@@ -138,6 +153,22 @@ CALLS: dict[str, Callable[[Session], Any]] = {
     "series rows (SQLite path)": lambda s: queries.snapshots(s, IDS),
     "series range": lambda s: queries.snapshots(
         s, ["s005"], dt.date(2021, 1, 1), dt.date(2021, 6, 30)
+    ),
+    # /metrics: the newest ids, then only the rows above the settled ones.
+    "metrics newest ids": runs.newest_ids,
+    "metrics run totals": lambda s: runs.run_totals_after(
+        s, RUNS - 500, RUNS - 250, RUN_DURATION_BOUNDS
+    ),
+    "metrics failure totals": lambda s: runs.failure_totals_after(s, FAILURES - 50, FAILURES),
+    # /api/trades: a page and its bounded count.
+    "trades (all)": lambda s: queries.trades(s, None, None, None, Page(100, 0)),
+    "trades (far page)": lambda s: queries.trades(s, None, None, None, Page(100, 20_000)),
+    "trades (one strategy)": lambda s: queries.trades(s, "s005", None, None, Page(100, 0)),
+    "trades (date range)": lambda s: queries.trades(
+        s, None, dt.date(2020, 3, 1), dt.date(2020, 3, 31), Page(100, 0)
+    ),
+    "trades (strategy and dates)": lambda s: queries.trades(
+        s, "s005", dt.date(2020, 3, 1), dt.date(2020, 3, 31), Page(100, 0)
     ),
 }
 
@@ -164,6 +195,12 @@ def test_the_series_arrays_fetch_reads_only_the_index(ledger_engine: Engine) -> 
 
 
 def test_the_check_sees_a_sequential_scan(ledger_engine: Engine) -> None:
-    """The rule above can fail: a query without a usable index is caught."""
-    statement = "SELECT count(*) FROM performance_snapshots WHERE total_equity > 0"
-    assert unbounded_scans(_plan(ledger_engine, statement, {})) != []
+    """The rule above can fail: a query without a usable index is caught, and so is a
+    count of every trade or every run (what `/api/trades` and `/metrics` used to send)."""
+    for statement in (
+        "SELECT count(*) FROM performance_snapshots WHERE total_equity > 0",
+        "SELECT count(*) FROM trades",
+        "SELECT strategy_id, result, count(*) FROM strategy_runs GROUP BY strategy_id, result",
+        "SELECT count(*) FROM (SELECT id FROM trades WHERE price > 1 LIMIT 10) AS t",
+    ):
+        assert unbounded_scans(_plan(ledger_engine, statement, {})) != [], statement

@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
+from stratops.api.queries import history
+
 from .conftest import ApiClient
 from .ledger import SCENARIOS
 
@@ -66,6 +68,22 @@ def test_trades_newest_first_and_paged(make_client: MakeClient) -> None:
     page = client.json("/api/trades", {"limit": 1, "offset": 1})
     assert page["trades"] == everything[1:2]
     assert (page["total"], page["limit"], page["offset"]) == (len(everything), 1, 1)
+    assert page["total_exact"] is True
+
+
+def test_the_trade_count_stops_past_the_page(
+    make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At research scale the count must not read every trade: it counts matches up to a
+    bound past the page, and says when the total is only a lower bound."""
+    client = make_client("ranges")
+    everything = client.json("/api/trades", {"limit": 1000})["total"]
+    assert everything > 4
+    monkeypatch.setattr(history, "TRADE_COUNT_BEYOND_PAGE", 2)
+    page = client.json("/api/trades", {"limit": 1, "offset": 1})
+    assert (page["total"], page["total_exact"]) == (4, False)
+    last = client.json("/api/trades", {"limit": 2, "offset": everything - 2})
+    assert (last["total"], last["total_exact"]) == (everything, True)
 
 
 def test_trades_filter_by_date(make_client: MakeClient) -> None:
@@ -86,4 +104,5 @@ def test_trades_of_an_unknown_strategy_is_404(make_client: MakeClient) -> None:
 
 
 def test_empty_database_has_no_trades(make_client: MakeClient) -> None:
-    assert make_client("empty").json("/api/trades")["total"] == 0
+    empty = make_client("empty").json("/api/trades")
+    assert (empty["total"], empty["total_exact"]) == (0, True)

@@ -6,8 +6,8 @@ is "known" when it has a configuration row or any ledger row: legacy rows
 written before `strategy_configs` existed stay visible.
 """
 
+from stratops.api.queries.columnar import backtest_columns
 from stratops.api.queries.history import (
-    backtest_points,
     backtest_run,
     backtest_runs,
     trade_count,
@@ -36,7 +36,7 @@ from stratops.api.queries.strategies import (
 
 __all__ = [
     "AnyRow",
-    "backtest_points",
+    "backtest_columns",
     "backtest_run",
     "backtest_runs",
     "configs",

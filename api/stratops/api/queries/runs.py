@@ -1,88 +1,77 @@
-"""Run aggregates for metrics and schedules: counts, durations, the latest run per strategy.
+"""Run aggregates for `/metrics`: totals of the rows above an id, and the newest ids.
 
-Each query groups by strategy id (and a bounded code such as the result or
-failure reason), so the work and the answer grow with the number of
-strategies, never with the length of the history.
+The lifetime totals are kept by `stratops.api.run_totals`, which asks only
+for the rows added since its last settled id: a range of the primary key,
+so a scrape reads minutes of rows, never the whole history.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import Subquery, and_, case, func, select
+from sqlalchemy import case, func, select, text, true
 from sqlalchemy.orm import Session
 
 from stratops.api.queries.rows import AnyRow
-from stratops.core.db import RunFailure, StrategyConfig, StrategyRun
+from stratops.core.db import RunFailure, StrategyRun
 
 
-def run_counts(session: Session) -> list[AnyRow]:
-    """(strategy_id, result, n): completed runs by result."""
-    query = select(StrategyRun.strategy_id, StrategyRun.result, func.count().label("n"))
-    query = query.group_by(StrategyRun.strategy_id, StrategyRun.result)
-    return list(session.execute(query))
+def newest_ids(session: Session) -> tuple[int, int, bool]:
+    """The newest id of the runs and of the failures (0 for an empty table), two probes
+    of the primary keys, and whether those ids are final: no lower id can still appear.
+
+    On Postgres that holds when no transaction that may write holds a transaction id
+    (each holds a lock on its own id, in `pg_locks`), read after this statement's
+    snapshot was taken: a writer running at the snapshot is either still listed, or
+    committed and seen by the next statement. The snapshot's own xmin/xmax cannot
+    tell, as it does not list transactions newer than the last one completed. SQLite
+    has one writer at a time, and ids commit in order, so they always hold."""
+    quiet: Any = true()
+    if session.get_bind().dialect.name == "postgresql":
+        quiet = text("NOT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'transactionid')")
+    query = select(
+        select(func.max(StrategyRun.id)).scalar_subquery(),
+        select(func.max(RunFailure.id)).scalar_subquery(),
+        quiet,
+    )
+    newest_run, newest_failure, final = session.execute(query).one()
+    return int(newest_run or 0), int(newest_failure or 0), bool(final)
 
 
-def failure_counts(session: Session) -> list[AnyRow]:
-    """(strategy_id, reason, n): failed attempts by reason."""
-    query = select(RunFailure.strategy_id, RunFailure.reason, func.count().label("n"))
-    query = query.group_by(RunFailure.strategy_id, RunFailure.reason)
-    return list(session.execute(query))
-
-
-def duration_buckets(session: Session, bounds: Sequence[float]) -> list[AnyRow]:
-    """Per strategy: run count, total duration, and the count at or below each bound
-    (columns `le0`, `le1`, ... in the order of `bounds`)."""
+def run_totals_after(
+    session: Session, after: int, settle: int, bounds: Sequence[float]
+) -> list[AnyRow]:
+    """Completed runs with an id above `after`, per strategy, result and whether the id
+    is at most `settle` (column `settled`): count `n`, duration `total` and the count at
+    or below each bound (`le0`, `le1`, ... in the order of `bounds`)."""
     duration = StrategyRun.duration_seconds
+    settled = (StrategyRun.id <= settle).label("settled")
     buckets = [
         func.sum(case((duration <= bound, 1), else_=0)).label(f"le{i}")
         for i, bound in enumerate(bounds)
     ]
-    query = select(
-        StrategyRun.strategy_id,
-        func.count().label("n"),
-        func.sum(duration).label("total"),
-        *buckets,
-    ).group_by(StrategyRun.strategy_id)
-    return list(session.execute(query))
-
-
-def latest_run_days() -> Subquery:
-    """Per strategy, the trade date of its latest completed run (columns strategy_id, day)."""
-    return (
-        select(StrategyRun.strategy_id, func.max(StrategyRun.trade_date).label("day"))
-        .group_by(StrategyRun.strategy_id)
-        .subquery()
-    )
-
-
-def latest_runs(session: Session) -> list[AnyRow]:
-    """The latest completed run of every strategy: date, equity, duration, finish time."""
-    last = latest_run_days()
-    query = select(
-        StrategyRun.strategy_id,
-        StrategyRun.trade_date,
-        StrategyRun.equity,
-        StrategyRun.duration_seconds,
-        StrategyRun.finished_at,
-    ).join(
-        last,
-        and_(StrategyRun.strategy_id == last.c.strategy_id, StrategyRun.trade_date == last.c.day),
+    query = (
+        select(
+            StrategyRun.strategy_id,
+            StrategyRun.result,
+            settled,
+            func.count().label("n"),
+            func.sum(duration).label("total"),
+            *buckets,
+        )
+        .where(StrategyRun.id > after)
+        .group_by(StrategyRun.strategy_id, StrategyRun.result, settled)
     )
     return list(session.execute(query))
 
 
-def schedules(session: Session) -> list[AnyRow]:
-    """Every configured strategy with what missed-run detection needs: whether it is
-    active and primary, its spec (schedule, time zone), when it was first configured,
-    and its latest completed trade date (None without runs)."""
-    last = latest_run_days()
-    query = select(
-        StrategyConfig.strategy_id,
-        StrategyConfig.is_active,
-        StrategyConfig.is_primary,
-        StrategyConfig.spec,
-        StrategyConfig.created_at,
-        last.c.day.label("latest"),
-    ).outerjoin(last, StrategyConfig.strategy_id == last.c.strategy_id)
+def failure_totals_after(session: Session, after: int, settle: int) -> list[AnyRow]:
+    """Failed attempts with an id above `after`, per strategy, reason and `settled`."""
+    settled = (RunFailure.id <= settle).label("settled")
+    query = (
+        select(RunFailure.strategy_id, RunFailure.reason, settled, func.count().label("n"))
+        .where(RunFailure.id > after)
+        .group_by(RunFailure.strategy_id, RunFailure.reason, settled)
+    )
     return list(session.execute(query))

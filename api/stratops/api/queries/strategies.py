@@ -41,6 +41,7 @@ RUN_COLUMNS = (
     StrategyRun.finished_at.label("run_finished_at"),
     StrategyRun.equity.label("run_equity"),
     StrategyRun.params_hash.label("run_params_hash"),
+    StrategyRun.duration_seconds.label("run_duration_seconds"),
 )
 FAILURE_COLUMNS = (
     RunFailure.trade_date.label("failure_trade_date"),

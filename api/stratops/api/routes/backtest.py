@@ -64,11 +64,25 @@ def backtest_data(
         strategy_id = queries.primary_id(session)
         if strategy_id is None:
             raise HTTPException(404, "no primary strategy is configured; pass strategy_id")
-    infos = all_infos(context, session)
-    info = _choose(infos, strategy_id, strategy_class, source, context)
+    info = _newest_stored(session, strategy_id, strategy_class, source)
+    if info is None:
+        info = _choose(all_infos(context, session), strategy_id, strategy_class, source, context)
     # Serialised once here: FastAPI would validate the 4,000-session columns again.
     body = load(context, session, info, (start, end)).model_dump_json()
     return Response(content=body, media_type="application/json")
+
+
+def _newest_stored(
+    session: Session, strategy_id: str | None, strategy_class: str | None, source: str | None
+) -> BacktestInfo | None:
+    """The answer `_choose` would give from the stored runs, found by one index probe
+    when a strategy id is asked for (the listing reads every run and configuration)."""
+    if strategy_id is None or source == "csv":
+        return None
+    found = backtests.db_infos(queries.backtest_runs(session, strategy_id))
+    if found and strategy_class in (None, found[0].strategy_class):
+        return found[0]
+    return None
 
 
 def load(
@@ -78,20 +92,31 @@ def load(
     rf = context.settings.risk_free_rate
     if info.source == "database" and info.backtest_id is not None:
         run = queries.backtest_run(session, info.backtest_id)
-        points = queries.backtest_points(session, info.backtest_id)
-        return backtests.from_database(info, run, points, rf, window)
+        date, value, baseline, cell, trend, vol = queries.backtest_columns(
+            session, info.backtest_id
+        )
+        # The stored baseline is QQQ bought and held with the same capital: the
+        # export's BuyHold_Value column holds the same numbers.
+        sessions = backtests.Sessions(date, value, baseline, baseline, cell, trend, vol)
+        return backtests.from_database(info, run, sessions, rf, window)
+    from stratops.api import backtest_csv  # pandas: only for legacy exports
+
     path = backtests.csv_files(context.settings.dashboards_dir).get(str(info.strategy_class))
     if path is None:  # removed since it was listed
         raise HTTPException(404, f"no CSV export for {info.strategy_class!r} any more")
-    return backtests.from_csv(info, backtests.load_csv(path), rf, window)
+    return backtest_csv.from_csv(info, backtest_csv.load_csv(path), rf, window)
 
 
 def all_infos(context: AppContext, session: Session) -> list[BacktestInfo]:
     """Stored runs (newest per strategy) first, then the CSV exports."""
-    files = backtests.csv_files(context.settings.dashboards_dir)
-    by_class = backtests.ids_by_class(queries.configs(session).values())
     stored = backtests.db_infos(queries.backtest_runs(session))
-    return stored + backtests.csv_infos(files, by_class)
+    files = backtests.csv_files(context.settings.dashboards_dir)
+    if not files:
+        return stored
+    from stratops.api import backtest_csv  # pandas: only for legacy exports
+
+    by_class = backtests.ids_by_class(queries.configs(session).values())
+    return stored + backtest_csv.csv_infos(files, by_class)
 
 
 def _choose(

@@ -24,16 +24,16 @@ from stratops.api.context import DbSession, StrategyIdPath, require_known
 from stratops.api.schemas import ErrorMessage
 from stratops.api.sweep_schemas import ConfigBacktestFleet, ConfigBacktestList, ConfigBacktestRow
 from stratops.core.db import ConfigBacktest, StrategyConfig
-from stratops.core.errors import UserError
 from stratops.core.resource import TradingStrategySpec
-from stratops.core.strategies.base import config_hash
-from stratops.core.strategies.registry import build_strategy
+from stratops.core.spec_validation import check_parsed
+from stratops.core.strategies.identity import config_hash
 
 router = APIRouter(prefix="/api/backtests", tags=["backtest"])
 
 
 def current_hash(spec: dict[str, Any] | None) -> str | None:
-    """The config hash of a mirrored spec; None when the class refuses it."""
+    """The config hash of a mirrored spec; None when the class refuses it. Computed from
+    the parameter model, as the operator does, so the engine (pandas) is never loaded."""
     if not spec:
         return None
     return _hash_of_text(json.dumps(spec, sort_keys=True, allow_nan=True))
@@ -41,13 +41,16 @@ def current_hash(spec: dict[str, Any] | None) -> str | None:
 
 @functools.lru_cache(maxsize=4096)
 def _hash_of_text(text: str) -> str | None:
-    """Building a strategy validates its parameters (about a millisecond): a fleet's list
-    would pay it per strategy and request; specs change rarely, so each is built once."""
+    """Validating a spec's parameters costs about a millisecond: a fleet's list would pay
+    it per strategy and request; specs change rarely, so each is hashed once."""
     try:
         parsed = TradingStrategySpec.model_validate(json.loads(text))
-        return config_hash(build_strategy(parsed), parsed)
-    except (ValidationError, UserError):
+    except ValidationError:
         return None
+    checked = check_parsed(parsed)
+    if checked.params is None or not checked.ok:
+        return None
+    return config_hash(parsed.strategy_class, checked.params, parsed)
 
 
 NEWEST_FIRST = (ConfigBacktest.created_at.desc(), ConfigBacktest.id.desc())

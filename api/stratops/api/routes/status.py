@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from fastapi import APIRouter
 
 from stratops.api import views
@@ -28,9 +26,8 @@ router = APIRouter(prefix="/api/status", tags=["status"])
 )
 def strategies_status(context: Context, session: DbSession, page: StrategyPage) -> StatusResponse:
     now = context.clock()
-    grace = dt.timedelta(minutes=context.settings.missed_run_grace_minutes)
     ledger = views.Ledger(session, page=page)
-    late = lateness_by_strategy(ledger.schedules(), now, grace)
+    late = lateness_by_strategy(ledger.schedules(), now, context.judge)
     return StatusResponse(
         checked_at=now,
         total=views.total(session, ledger, page),

@@ -32,10 +32,11 @@ def list_trades(
     check_range(start, end)
     if strategy_id is not None:
         require_known(session, strategy_id)
-    rows, total = queries.trades(session, strategy_id, start, end, page)
+    rows, total, exact = queries.trades(session, strategy_id, start, end, page)
     return TradeList(
         trades=[TradeRow.model_validate(row._asdict()) for row in rows],
         total=total,
+        total_exact=exact,
         limit=page.limit,
         offset=page.offset,
     )

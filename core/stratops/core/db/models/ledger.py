@@ -84,6 +84,8 @@ class Trade(Base):
         Index("idx_trades_strategy", "strategy_id", "timestamp"),
         Index(None, "strategy_id", "trade_date"),
         Index(None, "timestamp"),
+        # `/api/trades` filtered by dates across every strategy (migration 0007).
+        Index(None, "trade_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -55,7 +55,7 @@ export async function renderTrades(view, ctx) {
   const page = (delta) => () => { save("tradesOffset", Math.max(0, offset + delta)); ctx.rerender(); };
   const pager = h("div", { class: "pager" },
     h("button", { type: "button", disabled: offset === 0, onclick: page(-PAGE) }, "← Newer"),
-    h("span", { class: "muted" }, body.total ? `${offset + 1}–${offset + body.trades.length} of ${body.total}` : "no trades"),
+    h("span", { class: "muted" }, body.total ? `${offset + 1}–${offset + body.trades.length} of ${body.total}${body.total_exact ? "" : "+"}` : "no trades"),
     h("button", { type: "button", disabled: offset + PAGE >= body.total, onclick: page(PAGE) }, "Older →"));
   view.append(h("div", { class: "view-title" }, h("h1", {}, "Trades"), select, pager));
   const shown = filter ? [filter] : ctx.strategies.map((s) => s.id);
