@@ -8,10 +8,8 @@ import itertools
 
 import pytest
 
-from stratops.core.cron_shift import shift
 from stratops.core.resource import TradingStrategySpec
 from stratops.core.schedule import RunSchedule, due_sessions, latest_due_session, runner_slot
-from stratops.operator import schedule as operator_schedule
 from stratops.operator.children.runner import RunnerRole, runner_schedule
 from stratops.operator.settings import OperatorSettings
 
@@ -46,8 +44,6 @@ def test_the_operator_writes_the_slot_core_computes(expr: str, offset: int) -> N
     for primary in (True, False):
         written = runner_schedule(spec, RunnerRole(primary, True), settings)
         assert written == runner_slot(expr, primary, offset)
-    assert operator_schedule.shift(expr, offset) == shift(expr, offset)
-    assert operator_schedule.shift(expr, -offset) == shift(expr, -offset)
 
 
 @pytest.mark.parametrize("expr", ["45 9 * * 1-5", "0 16 * * MON-FRI", "30 10 * * 1,3,5"])

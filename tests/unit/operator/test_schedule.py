@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from stratops.operator.schedule import shift, time_of_day
+from stratops.core.cron_shift import shift, time_of_day
 
 
 @pytest.mark.parametrize(

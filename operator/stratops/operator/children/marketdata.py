@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from stratops.operator import schedule
+from stratops.core import cron_shift
 from stratops.operator.children.common import (
     COMPONENT_MARKET_DATA,
     DATA_MOUNT,
@@ -92,7 +92,11 @@ def earliest(members: Sequence[Member]) -> Member | None:
         return None
 
     def key(m: Member) -> tuple[tuple[int, int], bool, str]:
-        return (schedule.time_of_day(m.schedule) or (24, 0), not m.effective_primary, m.owner.name)
+        return (
+            cron_shift.time_of_day(m.schedule) or (24, 0),
+            not m.effective_primary,
+            m.owner.name,
+        )
 
     return min(runnable, key=key)
 
@@ -102,7 +106,7 @@ def market_data_slot(members: Sequence[Member], settings: OperatorSettings) -> t
     first = earliest(members) or (_by_name(members)[0] if members else None)
     if first is None:
         return "0 9 * * 1-5", "America/New_York"
-    shifted = schedule.shift(first.schedule, -settings.market_data_lead_minutes)
+    shifted = cron_shift.shift(first.schedule, -settings.market_data_lead_minutes)
     return shifted or first.schedule, first.time_zone
 
 

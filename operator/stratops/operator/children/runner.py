@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from stratops.core.contract import ENV_NAMESPACE, ENV_STRATEGY_NAME
+from stratops.core.cron_shift import shift
 from stratops.core.resource import TradingStrategySpec
-from stratops.operator import schedule
+from stratops.core.schedule import runner_slot
 from stratops.operator.children.common import (
     COMPONENT_RUNNER,
     DATA_MOUNT,
@@ -43,13 +44,11 @@ class RunnerRole:
 def runner_schedule(spec: TradingStrategySpec, role: RunnerRole, settings: OperatorSettings) -> str:
     """The primary runs at its schedule; secondaries an offset later, so the primary runs first.
 
+    The rule is core's (`runner_slot`), which the read API judges missed runs by.
     A schedule that cannot be shifted exactly is kept as written (and reported,
     see `offset_problem`).
     """
-    if role.effective_primary:
-        return spec.schedule
-    shifted = schedule.shift(spec.schedule, settings.secondary_offset_minutes)
-    return shifted if shifted is not None else spec.schedule
+    return runner_slot(spec.schedule, role.effective_primary, settings.secondary_offset_minutes)
 
 
 def offset_problem(
@@ -57,7 +56,7 @@ def offset_problem(
 ) -> str | None:
     """Why a secondary fires together with the primary rather than after it (None: it does not)."""
     offset = settings.secondary_offset_minutes
-    if role.effective_primary or offset == 0 or schedule.shift(spec.schedule, offset) is not None:
+    if role.effective_primary or offset == 0 or shift(spec.schedule, offset) is not None:
         return None
     return (
         f"spec.schedule {spec.schedule!r} cannot be moved exactly by {offset} minutes, so this "
