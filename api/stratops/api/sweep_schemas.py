@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import Field
 
 from stratops.api.schemas import Model
+from stratops.core.research.results import RankedSet
 
 
 class SweepSummary(Model):
@@ -39,18 +40,6 @@ class SweepList(Model):
     offset: int
 
 
-class SweepSet(Model):
-    """One parameter set: its rank, overrides and metrics (or the reason it failed)."""
-
-    rank: int
-    index: int
-    parameters: dict[str, Any]
-    score: float | None
-    in_sample: dict[str, Any] | None
-    out_of_sample: dict[str, Any] | None
-    error: str | None
-
-
 class SweepDetail(Model):
     """A sweep, its inputs (for heat maps and manifest export) and one page of its ranking."""
 
@@ -58,7 +47,7 @@ class SweepDetail(Model):
     grid: dict[str, list[Any]] | None = Field(description="The grid, when the sweep has one.")
     period: dict[str, Any]
     base_spec: dict[str, Any] = Field(description="The base TradingStrategy spec the sets used.")
-    sets: list[SweepSet]
+    sets: list[RankedSet]
     limit: int
     offset: int
 

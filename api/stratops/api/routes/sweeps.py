@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from stratops.api.context import DbSession
 from stratops.api.schemas import ErrorMessage
-from stratops.api.sweep_schemas import SweepDetail, SweepList, SweepSet, SweepSummary
+from stratops.api.sweep_schemas import SweepDetail, SweepList, SweepSummary
 from stratops.core.db import Sweep, SweepResult
-from stratops.core.research.results import ranked_query
+from stratops.core.research.results import ranked_query, ranked_set
 
 router = APIRouter(prefix="/api/sweeps", tags=["sweeps"])
 MAX_LIMIT = 1000
@@ -104,18 +104,7 @@ def sweep_detail(
     summary = found[0]
     sweep = session.get_one(Sweep, summary.id)
     rows = session.scalars(ranked_query(summary.id).limit(limit).offset(offset)).all()
-    sets = [
-        SweepSet(
-            rank=offset + n,
-            index=row.set_index,
-            parameters=row.parameters,
-            score=row.score,
-            in_sample=row.in_sample,
-            out_of_sample=row.out_of_sample,
-            error=row.error,
-        )
-        for n, row in enumerate(rows, start=1)
-    ]
+    sets = [ranked_set(offset + n, row) for n, row in enumerate(rows, start=1)]
     return SweepDetail(
         sweep=summary,
         grid=sweep.spec.get("grid"),

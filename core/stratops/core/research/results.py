@@ -18,6 +18,11 @@ from stratops.core.db import ConfigBacktest, Sweep, SweepResult, UnitOfWork
 
 @dataclass(frozen=True)
 class RankedSet:
+    """One parameter set: its rank, overrides and metrics (or the reason it failed).
+
+    The one shape of a ranked row: the CLI prints it, the operator puts the top
+    ones in status and the read API serves it as it is."""
+
     rank: int
     index: int
     parameters: dict[str, Any]
@@ -56,10 +61,10 @@ def ranked(
         query = query.limit(limit)
     with UnitOfWork(engine) as session:
         rows: Sequence[SweepResult] = session.scalars(query).all()
-    return [_ranked(offset + n, row) for n, row in enumerate(rows, start=1)]
+    return [ranked_set(offset + n, row) for n, row in enumerate(rows, start=1)]
 
 
-def _ranked(rank: int, row: SweepResult) -> RankedSet:
+def ranked_set(rank: int, row: SweepResult) -> RankedSet:
     return RankedSet(
         rank=rank,
         index=row.set_index,
