@@ -6,8 +6,10 @@ would): Postgres, operator and API become Ready through their probes, the
 operator's init container migrates the schema, the example strategies get
 their CronJobs, runner Jobs made from those CronJobs write `strategy_id` rows
 and their state ConfigMaps, the API serves them, a runner's token reaches
-only its own state, a runner killed mid-run leaves exactly one run, and
-deleting a strategy garbage-collects its children.
+only its own state, a runner killed mid-run leaves exactly one run, a changed
+configuration is backtested in a Job of its own and a StrategySweep runs as an
+Indexed Job (both in the real image, over the market data the runners used),
+and deleting a strategy garbage-collects its children.
 """
 
 from __future__ import annotations
@@ -299,6 +301,94 @@ def test_runner_token_reaches_only_its_own_state(deployed: Kubectl) -> None:
     assert phase == "Succeeded", f"pod token-probe {phase}: {log}"
     codes = json.loads(log.splitlines()[-1])
     assert codes == {"v3-5d-state": 200, "v3-5b-state": 403}
+
+
+def current_hash(spec: dict[str, Any]) -> str:
+    """The configuration hash the operator computes for a spec (class, parameters, ...)."""
+    from stratops.core.resource import TradingStrategySpec
+    from stratops.core.spec_validation import check_parsed
+    from stratops.core.strategies.identity import config_hash
+
+    parsed = TradingStrategySpec.model_validate(spec)
+    checked = check_parsed(parsed)
+    assert checked.ok, checked.message()
+    assert checked.params is not None
+    return config_hash(parsed.strategy_class, checked.params, parsed)
+
+
+def test_a_changed_configuration_is_backtested_in_a_job_of_its_own(deployed: Kubectl) -> None:
+    """A parameter change in git: the operator backtests the new configuration hash."""
+    deployed(
+        "patch", "tradingstrategy", "v3-5d", "--type=merge",
+        "-p", json.dumps({"spec": {"parameters": {"sma_fast": 45}}}),
+    )  # fmt: skip
+    digest = current_hash(deployed.json("tradingstrategy", "v3-5d")["spec"])
+
+    def succeeded() -> dict[str, Any] | None:
+        status = deployed.json("tradingstrategy", "v3-5d").get("status") or {}
+        ready = {c["type"]: c for c in status.get("conditions") or []}.get("BacktestReady", {})
+        backtest = status.get("backtest") or {}
+        if backtest.get("configHash") == digest and ready.get("status") == "True":
+            return status
+        return None
+
+    status = wait_until(f"BacktestReady=True for configuration {digest[:10]}", succeeded, 300)
+    backtest = status["backtest"]
+    assert backtest["job"] == f"v3-5d-bt-{digest[:10]}"
+    assert isinstance(backtest["sharpe"], float)
+    assert backtest["trades"] > 0
+    job = deployed.json("job", backtest["job"])
+    assert job["status"].get("succeeded") == 1
+    assert {c["image"] for c in job["spec"]["template"]["spec"]["containers"]} == {
+        "stratops:testnode"
+    }
+    stored = psql(deployed, "SELECT config_hash FROM config_backtests WHERE strategy_id = 'v3_5d'")
+    assert [digest] in stored
+
+
+def test_a_sweep_runs_as_an_indexed_job_and_stores_each_set_once(deployed: Kubectl) -> None:
+    sweep = {
+        "apiVersion": "trading.stratops.dev/v1alpha1",
+        "kind": "StrategySweep",
+        "metadata": {"name": "node-grid"},
+        "spec": {
+            "baseStrategy": "v3-5b",
+            "grid": {"sma_fast": [30, 40], "sma_slow": [140, 160]},
+            "period": {
+                "start": "2016-01-04",
+                "end": "2019-12-31",
+                "outOfSampleStart": "2019-01-02",
+            },
+            "rankBy": "sharpe",
+            "rankOn": "inSample",
+            "parallelism": 2,
+            "setsPerPod": 1,
+            "top": 2,
+        },
+    }
+    deployed("apply", "-f", "-", input=json.dumps(sweep))
+
+    def finished() -> dict[str, Any] | None:
+        status = deployed.json("strategysweep", "node-grid").get("status") or {}
+        return status if status.get("phase") in ("Succeeded", "Failed") else None
+
+    status = wait_until("StrategySweep node-grid to finish", finished, timeout=420)
+    assert status["phase"] == "Succeeded", status
+    assert (status["done"], status["total"], status["failed"]) == (4, 4, 0)
+    assert len(status["top"]) == 2
+    jobs = [
+        j for j in deployed.json("jobs")["items"]
+        if j["metadata"].get("labels", {}).get("app.kubernetes.io/component") == "sweep"
+    ]  # fmt: skip
+    assert [(j["spec"]["completionMode"], j["spec"]["completions"]) for j in jobs] == [
+        ("Indexed", 4)
+    ]
+    rows = psql(
+        deployed,
+        "SELECT count(*), count(DISTINCT r.set_index) FROM sweep_results r "
+        "JOIN sweeps s ON s.id = r.sweep_id WHERE s.name = 'node-grid'",
+    )
+    assert rows == [["4", "4"]]
 
 
 def test_deleting_a_strategy_collects_its_children(deployed: Kubectl) -> None:
