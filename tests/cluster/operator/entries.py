@@ -17,6 +17,7 @@ A coroutine is counted once however often it is resumed (one frame, one entry).
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import sys
 import threading
@@ -27,14 +28,30 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+import stratops.api
+import stratops.core
+import stratops.operator
+import stratops.runner
 
+# The folder holding each component's package (`.../core/stratops` for stratops.core).
+ROOTS = tuple(
+    Path(package.__file__ or "").resolve().parent.parent
+    for package in (stratops.api, stratops.core, stratops.operator, stratops.runner)
+)
+
+
+@functools.cache
 def module_of(filename: str) -> str | None:
-    """`.../operator/stratops/operator/writers.py` -> `stratops.operator.writers`."""
-    parts = Path(filename).with_suffix("").parts
-    if "stratops" not in parts or not filename.endswith(".py"):
+    """`.../operator/stratops/operator/writers.py` -> `stratops.operator.writers`; None for
+    code outside the project's own folders (the standard library, site-packages)."""
+    path = Path(filename).resolve()
+    if path.suffix != ".py":
         return None
-    start = len(parts) - 1 - parts[::-1].index("stratops")
-    return ".".join(parts[start:]).removesuffix(".__init__")
+    for root in ROOTS:
+        if path.is_relative_to(root):
+            dotted = ".".join(path.relative_to(root).with_suffix("").parts)
+            return f"stratops.{dotted}".removesuffix(".__init__")
+    return None
 
 
 class ModuleEntries:

@@ -53,7 +53,11 @@ def test_sigkill_mid_reconcile_then_restart(
     operator: OperatorProcess, kube: KubeClient, kubectl: Kubectl, namespace: str
 ) -> None:
     apply(kubectl, namespace, *fleet())
-    wait_for(lambda: len(managed_names(kube, namespace, "cronjob")) >= 5, 30, "reconciling started")
+    # Killed at the first CronJob: a reconcile writes a resource's children side by
+    # side, so a later kill could find the whole fleet done on an idle machine.
+    wait_for(
+        lambda: managed_names(kube, namespace, "cronjob"), 30, "reconciling started", interval=0.02
+    )
     operator.kill()
     done_before_kill = len(managed_names(kube, namespace, "serviceaccount"))
     time.sleep(1)
