@@ -337,7 +337,7 @@ def test_a_changed_configuration_is_backtested_in_a_job_of_its_own(deployed: Kub
     assert backtest["job"] == f"v3-5d-bt-{digest[:10]}"
     assert isinstance(backtest["sharpe"], float)
     assert backtest["trades"] > 0
-    job = deployed.json("job", backtest["job"])
+    job = wait_job(deployed, backtest["job"], timeout=120)  # the row lands before Complete
     assert job["status"].get("succeeded") == 1
     assert {c["image"] for c in job["spec"]["template"]["spec"]["containers"]} == {
         "stratops:testnode"
